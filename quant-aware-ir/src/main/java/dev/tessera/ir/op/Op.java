@@ -147,7 +147,10 @@ public sealed interface Op {
   /** QONNX BipolarQuant. Inputs: x, scale. y = scale * (x >= 0 ? 1 : -1). */
   record BipolarQuant() implements Op {}
 
-  /** QONNX Trunc. Inputs: x, scale, zeroPoint, inputBitWidth, outputBitWidth (constants). */
+  /**
+   * QONNX Trunc. Inputs: x, scale, zeroPoint, inputBitWidth, outputBitWidth (constants; QONNX v1), or x, scale,
+   * zeroPoint, inputBitWidth, outputScale, outputZeroPoint, outputBitWidth (QONNX v2).
+   */
   record Trunc(String rounding, boolean signed, boolean narrow) implements Op {}
 
   /** ONNX QuantizeLinear. Inputs: x, scale, optional zeroPoint. Output integer type {@code to}; half to even. */
