@@ -1,0 +1,220 @@
+package dev.tessera.passes.estimate;
+
+import dev.tessera.ir.FixedType;
+import dev.tessera.ir.Node;
+import dev.tessera.ir.diag.UnsupportedOpException;
+import dev.tessera.ir.op.Op;
+import dev.tessera.ir.op.SoftmaxMode;
+import dev.tessera.ir.op.TableSpec;
+
+/** The cost of every op other than the linear layers, from the {@link Primitives} of the target. */
+final class OpCost {
+
+  /** Default table when a float graph is estimated: 1024 entries of 18 bits, as in docs/fixed-point.md. */
+  private static final int DEFAULT_TABLE_SIZE = 1024;
+  private static final int DEFAULT_TABLE_WIDTH = 18;
+
+  private final Primitives p;
+  private final Operands o;
+
+  OpCost(Primitives p, Operands o) {
+    this.p = p;
+    this.o = o;
+  }
+
+  /** Resources, latency and initiation interval of a node. */
+  LinearCost.Result of(Node n) {
+    Op op = n.op();
+    String x = n.input(0);
+    String y = n.output();
+    if (op instanceof Op.Reshape || op instanceof Op.Transpose || op instanceof Op.Slice || op instanceof Op.Pad
+        || op instanceof Op.Gather || op instanceof Op.Identity || op instanceof Op.Cast || op instanceof Op.Concat) {
+      Cost c = Cost.ZERO;
+      for (String in : n.inputs()) {
+        if (!in.isEmpty() && !o.isConstant(in)) {
+          c = c.plus(p.requantize(o.type(n, in), o.type(n, y)).times(o.elements(in)));
+        }
+      }
+      return new LinearCost.Result(c, 0, 1);
+    }
+    FixedType ty = o.type(n, y);
+    long par = o.parallel(y);
+    long pos = o.positions(y);
+    if (op instanceof Op.Relu) {
+      return elementwise(p.relu(ty.width()).plus(p.requantize(o.type(n, x), ty)), par, pos);
+    }
+    if (op instanceof Op.LeakyRelu l) {
+      int wx = o.width(n, x);
+      Cost c = p.constantMultiply(o.param(l.alpha(), l.param()), wx, widthOr(l.param()))
+          .plus(Cost.luts(Math.ceil(ty.width() / 2.0)));
+      return elementwise(c, par, pos);
+    }
+    if (op instanceof Op.Clip) {
+      int w = o.width(n, x);
+      return elementwise(Cost.luts(2.0 * w + ty.width()), par, pos);
+    }
+    if (op instanceof Op.HardSigmoid h) {
+      int wx = o.width(n, x);
+      Cost c = p.constantMultiply(o.param(h.alpha(), h.param()), wx, widthOr(h.param()))
+          .plus(p.adders(1, wx + widthOr(h.param()))).plus(Cost.luts(3.0 * ty.width()));
+      return elementwise(c, par, pos);
+    }
+    if (op instanceof Op.Sigmoid s) {
+      return elementwise(table(s.table(), 1), par, pos);
+    }
+    if (op instanceof Op.Tanh t) {
+      return elementwise(table(t.table(), 1), par, pos);
+    }
+    if (op instanceof Op.Exp e) {
+      return elementwise(table(e.table(), 1), par, pos);
+    }
+    if (op instanceof Op.Elu e) {
+      return elementwise(table(e.table(), 1).plus(Cost.luts(Math.ceil(ty.width() / 2.0))), par, pos);
+    }
+    if (op instanceof Op.Selu s) {
+      int wx = o.width(n, x);
+      Cost c = table(s.table(), 1).plus(p.constantMultiply(o.param(s.gamma(), s.param()), wx, widthOr(s.param())))
+          .plus(Cost.luts(Math.ceil(ty.width() / 2.0)));
+      return elementwise(c, par, pos);
+    }
+    if (op instanceof Op.Binary b) {
+      return binary(n, b.fn(), ty, par, pos);
+    }
+    if (op instanceof Op.Softmax s) {
+      return softmax(n, s, ty);
+    }
+    if (op instanceof Op.MaxPool mp) {
+      long k = product(mp.kernel());
+      Cost c = p.max2(o.width(n, x)).times(k - 1);
+      return streamed(c.times(par), Primitives.ceilLog2(k), pos);
+    }
+    if (op instanceof Op.AveragePool ap) {
+      return average(n, product(ap.kernel()), par, pos);
+    }
+    if (op instanceof Op.GlobalMaxPool) {
+      long k = o.positions(x);
+      return accumulate(p.max2(o.width(n, x)).times(par), k);
+    }
+    if (op instanceof Op.GlobalAveragePool) {
+      long k = o.positions(x);
+      int wa = o.width(n, x) + Primitives.ceilLog2(k);
+      Cost c = p.adders(1, wa).plus(Cost.ffs(wa)).plus(reciprocal(k, wa)).times(par);
+      return accumulate(c, k);
+    }
+    if (op instanceof Op.ReduceMean) {
+      long count = Math.max(1, o.elements(x) / Math.max(1, o.elements(y)));
+      return average(n, count, o.elements(y), 1);
+    }
+    throw new UnsupportedOpException(n.name(), n.source(), "no hardware cost model for " + op.kind()
+        + " (no fixed-point semantics; a pass must lower it first)");
+  }
+
+  private LinearCost.Result elementwise(Cost perElement, long par, long pos) {
+    return streamed(perElement.times(par), 1, pos);
+  }
+
+  /** One instance for a position, {@code depth} adder levels, reused over {@code pos} positions. */
+  private LinearCost.Result streamed(Cost perPosition, int depth, long pos) {
+    return new LinearCost.Result(perPosition, Math.max(1, p.stages(depth)) + pos - 1, pos);
+  }
+
+  /** An accumulator per channel visited once per position. */
+  private LinearCost.Result accumulate(Cost perChannels, long positions) {
+    return new LinearCost.Result(perChannels, positions + 1, positions);
+  }
+
+  private LinearCost.Result average(Node n, long k, long outputs, long pos) {
+    int w = o.width(n, n.input(0));
+    int wa = w + Primitives.ceilLog2(k);
+    Cost sum = Cost.ZERO;
+    int live = (int) Math.min(k, Integer.MAX_VALUE);
+    int levels = Primitives.ceilLog2(k);
+    for (int l = 1; l <= levels; l++) {
+      sum = sum.plus(p.adders(live / 2, Math.min(wa, w + l)));
+      live = (live + 1) / 2;
+    }
+    Cost c = sum.plus(reciprocal(k, wa)).times(outputs);
+    return streamed(c, levels + 1, pos);
+  }
+
+  /** Multiplication by {@code 1/k} as a ufixed<18,1> constant (free for powers of two). */
+  private Cost reciprocal(long k, int wa) {
+    if (Long.bitCount(k) == 1) {
+      return Cost.ZERO;
+    }
+    FixedType r = FixedType.unsigned(18, 1);
+    return p.constantMultiply(r.fromDouble(1.0 / k).longValue(), wa, 18);
+  }
+
+  private LinearCost.Result binary(Node n, Op.BinaryKind kind, FixedType ty, long par, long pos) {
+    String a = n.input(0);
+    String b = n.input(1);
+    if (kind == Op.BinaryKind.ADD || kind == Op.BinaryKind.SUB) {
+      int w = Math.max(o.width(n, a), o.width(n, b)) + 1;
+      return elementwise(p.adders(1, w), par, pos);
+    }
+    if (kind == Op.BinaryKind.MUL) {
+      if (o.isConstant(a) || o.isConstant(b)) {
+        String c = o.isConstant(a) ? a : b;
+        String v = c.equals(a) ? b : a;
+        long[] raw = o.raw(n, c);
+        Cost sum = Cost.ZERO;
+        for (long r : raw) {
+          sum = sum.plus(p.constantMultiply(r, o.width(n, v), o.width(n, c)));
+        }
+        long copies = Math.max(1, par * pos / raw.length);
+        return new LinearCost.Result(sum.times(copies), 1, 1);
+      }
+      return elementwise(p.multiplier(o.width(n, a), o.width(n, b)), par, pos);
+    }
+    throw new UnsupportedOpException(n.name(), n.source(), "no hardware cost model for " + kind.opName()
+        + " (no fixed-point semantics; a pass must lower it first)");
+  }
+
+  private LinearCost.Result softmax(Node n, Op.Softmax s, FixedType ty) {
+    String x = n.input(0);
+    long[] shape = o.graph().type(x).shape().sizes(1);
+    long len = shape[s.axis()];
+    long rows = Math.max(1, o.elements(x) / len);
+    int wx = o.width(n, x);
+    int levels = Primitives.ceilLog2(len);
+    if (s.mode() == SoftmaxMode.ARGMAX) {
+      Cost c = p.max2(wx).times(len - 1).plus(Cost.luts((double) len * wx)).times(rows);
+      return new LinearCost.Result(c, Math.max(1, p.stages(levels + 1)), 1);
+    }
+    int wt = s.expTable() != null ? s.expTable().type().width() : DEFAULT_TABLE_WIDTH;
+    Cost c = table(s.expTable(), len);
+    int depth = 0;
+    if (s.mode() == SoftmaxMode.STABLE) {
+      c = c.plus(p.max2(wx).times(len - 1)).plus(p.adders(len, wx + 1));
+      depth += levels + 1;
+    }
+    int wsum = wt + levels;
+    c = c.plus(p.adders(len - 1, wsum)).plus(table(s.invTable(), 1));
+    Cost mult = p.multiplier(wt, s.invTable() != null ? s.invTable().type().width() : DEFAULT_TABLE_WIDTH);
+    c = c.plus(mult.times(len)).plus(Cost.ffs((double) len * ty.width()));
+    depth += levels;
+    long multCycles = mult.dsp() > 0 ? p.options().dspLatency() : 1;
+    long latency = p.stages(depth) + 2 + multCycles;
+    return new LinearCost.Result(c.times(rows), latency, 1);
+  }
+
+  /** {@code lookups} reads of a table (the default table of docs/fixed-point.md when none is set yet). */
+  private Cost table(TableSpec t, long lookups) {
+    TableSpec spec = t != null ? t : new TableSpec(DEFAULT_TABLE_SIZE, -8, 4,
+        FixedType.signed(DEFAULT_TABLE_WIDTH, 8));
+    return p.table(spec, lookups, spec.type().width());
+  }
+
+  private static int widthOr(FixedType t) {
+    return t != null ? t.width() : 18;
+  }
+
+  private static long product(long[] a) {
+    long n = 1;
+    for (long v : a) {
+      n *= v;
+    }
+    return n;
+  }
+}
