@@ -243,8 +243,8 @@ public final class OnnxImporter {
       List<NodeProto> nodes = g.getNodeList();
       for (int i = 0; i < nodes.size(); i++) {
         NodeProto p = nodes.get(i);
-        String base = p.getName().isEmpty() ? p.getOpType() + "_" + i : p.getName();
-        names.put(p, ctx.freshNode(base));
+        // the IR node keeps the ONNX name (users write it in configs); ctx.emit makes it unique on first use
+        names.put(p, p.getName().isEmpty() ? p.getOpType() + "_" + i : p.getName());
       }
       return names;
     }
