@@ -26,6 +26,10 @@ import picocli.CommandLine.Spec;
         InspectCommand.class,
         PredictCommand.class,
         BenchCommand.class,
+        PruneCommand.class,
+        BuildCommand.class,
+        VerifyCommand.class,
+        ReportCommand.class,
     })
 public final class Main implements Callable<Integer> {
   public static final int OK = 0;

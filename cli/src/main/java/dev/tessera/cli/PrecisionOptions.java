@@ -30,6 +30,16 @@ final class PrecisionOptions {
 
   private PrecisionConfig loaded;
 
+  /** The --config file, or null. */
+  Path configFile() {
+    return config;
+  }
+
+  /** True when --precision was given. */
+  boolean precisionGiven() {
+    return precision != null;
+  }
+
   /** True when either option was given. */
   boolean given() {
     return precision != null || config != null;
