@@ -54,7 +54,7 @@ final class PruneCommand implements Callable<Integer> {
   private Path labels;
 
   @Option(names = "--budget", required = true, paramLabel = "B", converter = BudgetConverter.class,
-      description = "'macs<=F' (a fraction of the model's MACs, e.g. 0.5 or 50%), 'lut<=N' or 'dsp<=N' (the "
+      description = "'macs<=F' (a fraction of the model's MACs, e.g. 0.5 or 50%%), 'lut<=N' or 'dsp<=N' (the "
           + "resource estimate at --precision).")
   private PruneBudget budget;
 
@@ -71,9 +71,10 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--no-tune", description = "Skip mask tuning.")
   private boolean noTune;
 
-  @Option(names = "--tune-method", paramLabel = "M", defaultValue = "weights",
-      description = "What mask tuning fits: 'weights' (each consumer's weights and bias; default) or 'scales' (one "
-          + "scale per kept unit and a bias correction, as in Kwon et al.).")
+  @Option(names = "--tune-method", paramLabel = "M",
+      description = "What mask tuning fits: 'weights' (each consumer's weights and bias) or 'scales' (one scale per "
+          + "kept unit and a bias correction, as in Kwon et al.). Default: weights for a MAC budget, scales for a "
+          + "LUT or DSP budget.")
   private PruneOptions.TuneMethod tuneMethod;
 
   @Option(names = "--precision", paramLabel = "TYPE", converter = FixedTypeConverter.class,
@@ -106,8 +107,8 @@ final class PruneCommand implements Callable<Integer> {
   private double damping;
 
   @Option(names = "--no-compare",
-      description = "Compute only the written variant (the report then has no rows with and without rearrangement "
-          + "and tuning).")
+      description = "Compute only the written variant and its masks without tuning (not the other combinations of "
+          + "rearrangement and tuning).")
   private boolean noCompare;
 
   @Option(names = "--batch", paramLabel = "N", defaultValue = "250",

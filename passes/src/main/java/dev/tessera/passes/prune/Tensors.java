@@ -55,8 +55,8 @@ final class Tensors {
   }
 
   /**
-   * {@code t} with every entry of index k along {@code axis} multiplied by {@code scale[k]}, rounded to float32 when the
-   * tensor is float32 (so that the graph holds exactly what an ONNX file stores).
+   * {@code t} with every entry of index k along {@code axis} multiplied by {@code scale[k]}, rounded to float32 when
+   * the tensor is float32 (so that the graph holds exactly what an ONNX file stores).
    */
   static Tensor scale(Tensor t, int axis, double[] scale) {
     long[] shape = t.shape();

@@ -123,12 +123,38 @@ public final class UnitAnalysis {
         }
         Integer next = unitWise(r, t, axis);
         if (next == null) {
+          String out = outputWithoutLayer(t);
+          if (out != null) {
+            return "its units reach the graph output '" + out + "' through " + r.describe()
+                + " (the last layer is never pruned)";
+          }
           return r.describe() + " between '" + producer.name() + "' and the next layer mixes units";
         }
         chain.add(new PrunableLayer.Step(r.name(), next));
         t = r.output();
         axis = next;
       }
+    }
+
+    /** A graph output reachable from {@code t} without passing a Dense or Conv node, or null. */
+    private String outputWithoutLayer(String t) {
+      java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(t));
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      while (!todo.isEmpty()) {
+        String x = todo.pop();
+        if (!seen.add(x)) {
+          continue;
+        }
+        if (g.outputs().contains(x)) {
+          return x;
+        }
+        for (Node n : g.consumers(x)) {
+          if (!(n.op() instanceof Op.Dense) && !(n.op() instanceof Op.Conv)) {
+            todo.addAll(n.outputs());
+          }
+        }
+      }
+      return null;
     }
 
     private String checkProducer() {
