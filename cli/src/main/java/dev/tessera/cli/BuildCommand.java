@@ -127,15 +127,20 @@ final class BuildCommand implements Callable<Integer> {
     if (!multipliers.equals("shift-add") || pipelineDepth != null || argmax) {
       throw new UserException("--multipliers, --pipeline-depth and --argmax are options of --backend verilog");
     }
-    HlsOptions opts = HlsOptions.defaults().withPart(part).withClockNs(clockNs);
-    if (top != null) {
-      opts = opts.withTop(top);
-    }
-    if (reuse != null) {
-      opts = opts.withReuseFactor(reuse);
-    }
-    if (strategy != null) {
-      opts = opts.withStrategy(Strategy.parse(strategy));
+    HlsOptions opts;
+    try {
+      opts = HlsOptions.defaults().withPart(part).withClockNs(clockNs);
+      if (top != null) {
+        opts = opts.withTop(top);
+      }
+      if (reuse != null) {
+        opts = opts.withReuseFactor(reuse);
+      }
+      if (strategy != null) {
+        opts = opts.withStrategy(Strategy.parse(strategy));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
     }
     for (var e : prov.entrySet()) {
       opts = opts.withProvenance(e.getKey(), e.getValue());
@@ -153,17 +158,26 @@ final class BuildCommand implements Callable<Integer> {
     if (reuse != null || strategy != null) {
       throw new UserException("--reuse and --strategy are options of --backend hls (the RTL is fully parallel)");
     }
-    VerilogOptions opts = VerilogOptions.defaults().withPart(part).withClockMhz(1000.0 / clockNs)
-        .withMultipliers(VerilogOptions.Multipliers.parse(multipliers)).withArgmax(argmax);
-    if (top != null) {
-      opts = opts.withTop(top);
-    }
-    if (pipelineDepth != null) {
-      opts = opts.withPipelineDepth(pipelineDepth);
+    VerilogOptions opts;
+    try {
+      opts = VerilogOptions.defaults().withPart(part).withClockMhz(1000.0 / clockNs)
+          .withMultipliers(VerilogOptions.Multipliers.parse(multipliers)).withArgmax(argmax)
+          .withTop(top != null ? top : moduleName(g.name()));
+      if (pipelineDepth != null) {
+        opts = opts.withPipelineDepth(pipelineDepth);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
     }
     VerilogBackend.Result r = new VerilogBackend(prov).write(g, opts, dir);
     return r.files().size() + " files, top module " + r.project().top() + ", latency " + r.project().latency()
         + " cycles at II=1 (" + r.project().multipliers() + ", " + r.project().pipelineDepth()
         + " adder levels per stage)";
+  }
+
+  /** The model's name as a Verilog module name: other characters become '_', and a leading digit gets 'm_'. */
+  static String moduleName(String graphName) {
+    String n = graphName == null || graphName.isEmpty() ? "myproject" : graphName.replaceAll("[^A-Za-z0-9_]", "_");
+    return Character.isLetter(n.charAt(0)) ? n : "m_" + n;
   }
 }

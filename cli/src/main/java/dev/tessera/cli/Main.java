@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
         InspectCommand.class,
         PredictCommand.class,
         BenchCommand.class,
+        QuantizeCommand.class,
         PruneCommand.class,
         BuildCommand.class,
         VerifyCommand.class,

@@ -80,11 +80,17 @@ final class ProjectSources {
     return StandardPipelines.forHardware(cfg).run(floatGraph, PassContext.create());
   }
 
-  /** Refuses to replace a folder that is neither empty nor a generated project. */
+  /** Creates the parent folder if needed; refuses to replace a folder that is neither empty nor a generated project. */
   static void checkReplaceable(Path out) throws IOException {
     Path parent = out.toAbsolutePath().normalize().getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
-      throw new UserException("cannot write output folder '" + out + "': its parent folder does not exist");
+    if (parent == null) {
+      throw new UserException("cannot write output folder '" + out + "': it has no parent folder");
+    }
+    if (!Files.isDirectory(parent)) {
+      if (Files.exists(parent)) {
+        throw new UserException("cannot write output folder '" + out + "': '" + parent + "' is a file");
+      }
+      Files.createDirectories(parent);
     }
     if (Files.isRegularFile(out)) {
       throw new UserException("output folder '" + out + "' exists as a file");

@@ -39,15 +39,23 @@ class ReadmeTest {
     String line = quickStart().get(0);
     String[] commands = line.split(" && ");
     assertTrue(commands.length >= 2, line);
+
     for (String c : commands) {
       assertTrue(c.startsWith("./tessera "), c);
-      List<String> args = new ArrayList<>(Arrays.asList(c.substring("./tessera ".length()).trim().split("\\s+")));
+      List<String> args = new ArrayList<>();
+      for (String a : c.substring("./tessera ".length()).trim().split("\\s+")) {
+        // the shell removes single quotes (used around fixed<...> types, whose '<' it would otherwise read)
+        args.add(a.length() > 1 && a.startsWith("'") && a.endsWith("'") ? a.substring(1, a.length() - 1) : a);
+      }
       Path output = null;
       for (int i = 0; i < args.size(); i++) {
         String a = args.get(i);
         if (i > 0 && (args.get(i - 1).equals("--output") || args.get(i - 1).equals("-o"))) {
           output = dir.resolve(Path.of(a).getFileName());
           args.set(i, output.toString());
+        } else if (a.startsWith("out/")) {
+          // generated folders go to the test's temporary folder, not into the checkout
+          args.set(i, dir.resolve(a).toString());
         } else if (!a.startsWith("-") && Files.exists(Cli.root().resolve(a))) {
           args.set(i, Cli.root().resolve(a).toString());
         }

@@ -7,6 +7,8 @@ import dev.tessera.passes.fold.FoldConstants;
 import dev.tessera.passes.fold.FuseDenseBias;
 import dev.tessera.passes.fold.RemoveIdentities;
 import dev.tessera.passes.quant.ApplyPrecision;
+import dev.tessera.passes.quant.LowerIntegerOps;
+import dev.tessera.passes.quant.LowerQuantizers;
 
 /** The named pass lists the CLI runs; the order is part of each list's definition. */
 public final class StandardPipelines {
@@ -23,10 +25,20 @@ public final class StandardPipelines {
   }
 
   /**
-   * What {@code tessera predict --fixed} and {@code tessera build} run: {@link #simplify()} then ApplyPrecision with
+   * Everything {@link #forHardware} runs before ApplyPrecision: {@link #simplify()}, LowerQuantizers (QDQ pairs to
+   * QONNX Quant, narrow ranges to a Clip, other scales to constant multiplies) and LowerIntegerOps (integer-only
+   * softmax where the config asks for it, LayerNorm and Erf-GELU always). The result is the float graph whose node
+   * names a precision config refers to (what {@code tessera quantize} calibrates and searches on).
+   */
+  public static Pipeline prepare(PrecisionConfig config) {
+    return simplify().then(new LowerQuantizers(), new LowerIntegerOps(config));
+  }
+
+  /**
+   * What {@code tessera predict --fixed} and {@code tessera build} run: {@link #prepare} then ApplyPrecision with
    * the given config. The result is a quantized graph for the fixed-point interpreter and the backends.
    */
   public static Pipeline forHardware(PrecisionConfig config) {
-    return simplify().then(new ApplyPrecision(config));
+    return prepare(config).then(new ApplyPrecision(config));
   }
 }

@@ -162,7 +162,7 @@ public final class ConfigLoader {
         return m;
       }
     }
-    throw new IllegalArgumentException("unknown softmax mode '" + s + "'; valid: stable, latency, argmax");
+    throw new IllegalArgumentException("unknown softmax mode '" + s + "'; valid: stable, latency, argmax, integer");
   }
 
   private interface Parser<T> {

@@ -83,6 +83,9 @@ final class OpCost {
     if (op instanceof Op.Softmax s) {
       return softmax(n, s, ty);
     }
+    if (op instanceof Op.IExp || op instanceof Op.ISoftmax || op instanceof Op.IGelu || op instanceof Op.ILayerNorm) {
+      return integerOp(n, op, ty, par, pos);
+    }
     if (op instanceof Op.MaxPool mp) {
       long k = product(mp.kernel());
       Cost c = p.max2(o.width(n, x)).times(k - 1);
@@ -197,6 +200,63 @@ final class OpCost {
     long multCycles = mult.dsp() > 0 ? p.options().dspLatency() : 1;
     long latency = p.stages(depth) + 2 + multCycles;
     return new LinearCost.Result(c.times(rows), latency, 1);
+  }
+
+  /**
+   * The I-BERT integer-only ops (docs/integer-ops.md), from the widths of their kernel steps at {@code k} working
+   * fraction bits: i-exp = a multiplier by the constant 1/ln2 for the division, a squarer of k+1 bits, a barrel
+   * shift of 2k+2 bits over 2k+2 positions and the product by A; i-GELU = a squarer of k+2 bits, the product by Ha
+   * and the input times Phi; i-softmax = i-exp without A per element, the row sum, one divider per row
+   * (Fo+3 quotient bits, one subtractor of the sum's width each) and a multiplier and rounding adder per element;
+   * LayerNorm = two multipliers per element for the sums, the integer square root as (Tb+1) restoring steps of
+   * 2Tb-bit subtractors per row, one divider per row and a multiplier per element. A model for ranking, like the
+   * rest of the estimator.
+   */
+  private LinearCost.Result integerOp(Node n, Op op, FixedType ty, long par, long pos) {
+    int wx = o.width(n, n.input(0));
+    if (op instanceof Op.IExp e) {
+      int k = e.k();
+      Cost c = p.multiplier(wx, k + 2).plus(p.multiplier(k + 1, k + 1))
+          .plus(Cost.luts((double) (2 * k + 2) * Primitives.ceilLog2(2L * k + 2)))
+          .plus(p.multiplier(k + 1, 2 * k + 2)).plus(p.adders(3, 2 * k + 2));
+      return streamed(c.times(par), 4, pos);
+    }
+    if (op instanceof Op.IGelu g) {
+      int k = g.k();
+      Cost c = p.multiplier(k + 2, k + 2).plus(p.multiplier(k + 2, 2 * k + 3)).plus(p.multiplier(wx, k + 1))
+          .plus(p.adders(3, Math.max(wx, k + 2)));
+      return streamed(c.times(par), 4, pos);
+    }
+    long[] shape = o.graph().type(n.input(0)).shape().sizes(1);
+    if (op instanceof Op.ISoftmax s) {
+      int k = s.k();
+      long len = shape[shape.length - 1];
+      long rows = Math.max(1, o.elements(n.input(0)) / Math.max(1, len));
+      int levels = Primitives.ceilLog2(len);
+      int we = 2 * k + 2;
+      Cost perElement = p.multiplier(wx, k + 2).plus(p.multiplier(k + 1, k + 1))
+          .plus(Cost.luts((double) we * Primitives.ceilLog2(we))).plus(p.adders(2, wx + 1))
+          .plus(p.multiplier(we, s.outFrac() + 4)).plus(p.adders(1, we + s.outFrac() + 4));
+      Cost perRow = p.max2(wx).times(len - 1).plus(p.adders(len - 1, we + levels))
+          .plus(p.adders(s.outFrac() + 3, we + levels + 1));
+      Cost c = perElement.times(len).plus(perRow).plus(Cost.ffs((double) len * ty.width())).times(rows);
+      return new LinearCost.Result(c, p.stages(2 * levels + 4) + s.outFrac() + 3, 1);
+    }
+    Op.ILayerNorm l = (Op.ILayerNorm) op;
+    int axis = l.axis() < 0 ? l.axis() + shape.length : l.axis();
+    long len = 1;
+    for (int a = axis; a < shape.length; a++) {
+      len *= shape[a];
+    }
+    long rows = Math.max(1, o.elements(n.input(0)) / Math.max(1, len));
+    int levels = Primitives.ceilLog2(len);
+    int tb = l.outFrac() + (levels + 1) / 2 + 3;
+    Cost perElement = p.multiplier(wx, wx).plus(p.adders(2, 2 * wx + 2 * levels))
+        .plus(p.multiplier(wx + levels + 1, tb + 2)).plus(p.adders(1, wx + levels + tb + 3));
+    Cost perRow = p.adders((long) tb + 1, 2 * tb).plus(p.adders((long) tb + 2, 2 * tb + 1))
+        .plus(p.multiplier(wx + levels, wx + levels));
+    Cost c = perElement.times(len).plus(perRow).plus(Cost.ffs((double) len * ty.width())).times(rows);
+    return new LinearCost.Result(c, p.stages(2 * levels + 4) + 2L * tb + 3, 1);
   }
 
   /** {@code lookups} reads of a table (the default table of docs/fixed-point.md when none is set yet). */

@@ -92,9 +92,9 @@ final class NodeQuantizer {
     } else if (op instanceof Op.Elu e) {
       out = new Op.Elu(e.alpha(), param, Tables.eluSpec(size, table));
     } else if (op instanceof Op.Sigmoid) {
-      out = new Op.Sigmoid(Tables.sigmoidSpec(size, table));
+      out = new Op.Sigmoid(enumerates(tx, size) ? gridSpec(tx, table) : Tables.sigmoidSpec(size, table));
     } else if (op instanceof Op.Tanh) {
-      out = new Op.Tanh(Tables.sigmoidSpec(size, table));
+      out = new Op.Tanh(enumerates(tx, size) ? gridSpec(tx, table) : Tables.sigmoidSpec(size, table));
     } else if (op instanceof Op.Exp) {
       out = new Op.Exp(Tables.inputRangeSpec(size, table, tx));
     } else if (op instanceof Op.Softmax s) {
@@ -117,6 +117,20 @@ final class NodeQuantizer {
     TableSpec exp = mode == SoftmaxMode.STABLE ? Tables.softmaxExpSpec(size, table, tx)
         : Tables.inputRangeSpec(size, table, tx);
     return new Op.Softmax(axis, mode, exp, Tables.softmaxInvSpec(size, table, shape.size(axis)));
+  }
+
+  /** True when a table of {@code size} entries has room for every value of the input type. */
+  private static boolean enumerates(FixedType tx, int size) {
+    return tx.width() <= 20 && (1 << tx.width()) <= size;
+  }
+
+  /**
+   * A table with one entry per value of the input type, each evaluated exactly at that value: {@code 2^W} entries
+   * over {@code [min - lsb/2, min - lsb/2 + 2^I)}, so entry {@code i} is sampled at {@code min + i lsb} and the index
+   * of raw value {@code q} is {@code q - minRaw} (docs/fixed-point.md section 5).
+   */
+  private static TableSpec gridSpec(FixedType tx, FixedType table) {
+    return new TableSpec(1 << tx.width(), tx.minValue() - tx.lsb() / 2, tx.integerBits(), table);
   }
 
   /** s = gamma / sqrt(var + eps) and t = beta - mean s, quantized; mean 0, variance 1 and epsilon 0 keep it exact. */
@@ -201,7 +215,8 @@ final class NodeQuantizer {
     if (own.param() != null && !params) {
       unused.add("Precision.param");
     }
-    if (own.softmaxMode() != null && !(op instanceof Op.Softmax)) {
+    if (own.softmaxMode() != null && !(op instanceof Op.Softmax || op instanceof Op.ISoftmax
+        || op instanceof Op.IExp)) {
       unused.add("SoftmaxMode");
     }
     if (!unused.isEmpty()) {

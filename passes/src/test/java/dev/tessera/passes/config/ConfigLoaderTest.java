@@ -106,7 +106,7 @@ class ConfigLoaderTest {
   void badValuesNameTheirPathAndTheValidChoices() {
     assertEquals("Model.Precision: cannot parse fixed-point type 'fixd<16,6>'; expected e.g. fixed<16,6>, "
         + "ufixed<8,0,RND,SAT> or ap_fixed<16,6,AP_RND_CONV,AP_SAT>", error("Model: {Precision: 'fixd<16,6>'}"));
-    assertEquals("LayerName.s.SoftmaxMode: unknown softmax mode 'fast'; valid: stable, latency, argmax",
+    assertEquals("LayerName.s.SoftmaxMode: unknown softmax mode 'fast'; valid: stable, latency, argmax, integer",
         error("LayerName: {s: {SoftmaxMode: fast}}"));
     assertEquals("Model.Strategy: unknown strategy 'Quick'; valid: Latency, Resource",
         error("Model: {Strategy: Quick}"));

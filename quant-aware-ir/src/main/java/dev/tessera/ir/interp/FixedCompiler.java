@@ -84,6 +84,9 @@ final class FixedCompiler {
     if (op instanceof Op.Softmax s) {
       return softmax(n, g, s, tx, ty, big);
     }
+    if (op instanceof Op.IExp || op instanceof Op.ISoftmax || op instanceof Op.IGelu || op instanceof Op.ILayerNorm) {
+      return FixedIntegerOps.compile(op, tx, ty);
+    }
     if (op instanceof Op.BatchNorm bn) {
       return batchNorm(n, g, bn, tx, ty, big);
     }
@@ -155,6 +158,10 @@ final class FixedCompiler {
     Shape shape = g.type(n.input(0)).shape();
     int axis = s.axis() < 0 ? s.axis() + shape.rank() : s.axis();
     SoftmaxMode mode = s.mode() != null ? s.mode() : SoftmaxMode.STABLE;
+    if (mode == SoftmaxMode.INTEGER) {
+      throw unsupported(n, "softmax mode integer is lowered to ISoftmax before precision assignment "
+          + "(StandardPipelines.prepare); a Softmax node never carries it");
+    }
     TableSpec exp = s.expTable();
     TableSpec inv = s.invTable();
     if (mode != SoftmaxMode.ARGMAX) {

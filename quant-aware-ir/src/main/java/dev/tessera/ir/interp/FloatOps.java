@@ -39,6 +39,9 @@ final class FloatOps {
         || op instanceof Op.QuantizeLinear || op instanceof Op.DequantizeLinear) {
       return FloatQuantOps.create(n, g);
     }
+    if (op instanceof Op.IExp || op instanceof Op.ISoftmax || op instanceof Op.IGelu || op instanceof Op.ILayerNorm) {
+      return FloatIntegerOps.create(n);
+    }
     if (op instanceof Op.Binary b) {
       need(n, 2);
       return binary(b.fn(), isIntegerType(outType.elementType()));

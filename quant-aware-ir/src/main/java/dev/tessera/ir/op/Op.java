@@ -94,6 +94,59 @@ public sealed interface Op {
   /** Inputs: x, scale [normalized shape], optional bias. Normalizes the axes from {@code axis} to the end. */
   record LayerNorm(int axis, double epsilon) implements Op {}
 
+  /**
+   * I-BERT's integer-only exp (docs/integer-ops.md, IntExp) with {@code k} working fraction bits: e^x for x <= 0;
+   * a positive input counts as 0. Float semantics: e^x.
+   */
+  record IExp(int k) implements Op {
+    public IExp {
+      checkWorkingBits(k);
+    }
+  }
+
+  /**
+   * I-BERT's integer-only softmax (IntSoftmax) along the last axis {@code axis}: i-exp with {@code k} working
+   * fraction bits, one normalized reciprocal per row, {@code outFrac} output fraction bits. Float semantics: softmax.
+   */
+  record ISoftmax(int axis, int k, int outFrac) implements Op {
+    public ISoftmax {
+      checkWorkingBits(k);
+      if (outFrac < 1 || outFrac > 40) {
+        throw new IllegalArgumentException("softmax output fraction bits " + outFrac + " must be in [1, 40]");
+      }
+    }
+  }
+
+  /** I-BERT's integer-only GELU (IntGelu, erf polynomial) with {@code k} fraction bits. Float semantics: GELU. */
+  record IGelu(int k) implements Op {
+    public IGelu {
+      checkWorkingBits(k);
+    }
+  }
+
+  /**
+   * Integer-only normalization {@code (x - mean) / sqrt(var + epsilon)} over the axes from {@code axis} to the end
+   * (IntLayerNorm: exact sums, Newton's integer square root), {@code outFrac} output fraction bits; a LayerNorm's
+   * scale and bias follow as Mul and Add. Float semantics: the same normalization in double.
+   */
+  record ILayerNorm(int axis, double epsilon, int outFrac) implements Op {
+    public ILayerNorm {
+      if (outFrac < 1 || outFrac > 32) {
+        throw new IllegalArgumentException("layer-norm output fraction bits " + outFrac + " must be in [1, 32]");
+      }
+      if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
+        throw new IllegalArgumentException("layer-norm epsilon " + epsilon + " must be finite and >= 0");
+      }
+    }
+  }
+
+  /** Working fraction bits of the I-BERT kernels must be in [4, 20]. */
+  private static void checkWorkingBits(int k) {
+    if (k < 4 || k > 20) {
+      throw new IllegalArgumentException("working fraction bits " + k + " must be in [4, 20]");
+    }
+  }
+
   /** Max pooling over the spatial axes of NC... input; padding never wins. */
   record MaxPool(long[] kernel, long[] strides, long[] padsBegin, long[] padsEnd, long[] dilations) implements Op {}
 

@@ -7,5 +7,10 @@ public enum SoftmaxMode {
   /** Exp table over the input range without the max subtraction. */
   LATENCY,
   /** One-hot at the first maximum. */
-  ARGMAX
+  ARGMAX,
+  /**
+   * I-BERT's integer-only softmax: a config selects it, and the lowering pass before ApplyPrecision turns the node
+   * into {@link Op.ISoftmax}; a Softmax op never carries this mode itself.
+   */
+  INTEGER
 }
