@@ -4,6 +4,7 @@ import dev.tessera.backend.hls.HlsBackend;
 import dev.tessera.backend.hls.HlsOptions;
 import dev.tessera.backend.hls.Strategy;
 import dev.tessera.backend.verilog.VerilogBackend;
+import dev.tessera.backend.verilog.VerilogBackendException;
 import dev.tessera.backend.verilog.VerilogOptions;
 import dev.tessera.ir.Graph;
 import java.io.PrintWriter;
@@ -169,7 +170,13 @@ final class BuildCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
-    VerilogBackend.Result r = new VerilogBackend(prov).write(g, opts, dir);
+    VerilogBackend.Result r;
+    try {
+      r = new VerilogBackend(prov).write(g, opts, dir);
+    } catch (VerilogBackendException e) {
+      // the model uses something the RTL backend does not build (each problem names its node): a user error
+      throw new UserException(e.getMessage());
+    }
     return r.files().size() + " files, top module " + r.project().top() + ", latency " + r.project().latency()
         + " cycles at II=1 (" + r.project().multipliers() + ", " + r.project().pipelineDepth()
         + " adder levels per stage)";

@@ -91,6 +91,16 @@ class BuildVerifyReportTest {
   }
 
   @Test
+  void aModelTheRtlBackendCannotBuildIsAUserErrorNamingTheNode(@TempDir Path tmp) throws Exception {
+    // tract's qrelu_1 keeps the batch axis inside the network (Unsqueeze, Transpose over N): not a chain of layers
+    Path model = Cli.sharedModel("sonos_tract/onnx/test_cases/qrelu_1/model.onnx");
+    Cli.Result r = Cli.run("build", model.toString(), "--backend", "verilog", "--out", tmp.resolve("o").toString())
+        .assertUserError();
+    assertTrue(r.err().contains("node 'Unsqueeze_0' (Unsqueeze)"), r.err());
+    assertFalse(Files.exists(tmp.resolve("o")));
+  }
+
+  @Test
   void verilogBuildVerifiesUnderStallsAndSynthesizes(@TempDir Path tmp) throws Exception {
     assumeTool("verilator");
     assumeTool("yosys");
