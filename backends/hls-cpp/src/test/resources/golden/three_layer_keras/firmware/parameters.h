@@ -13,6 +13,7 @@
 #include "tessera/tessera_batchnorm.h"
 #include "tessera/tessera_activation.h"
 #include "tessera/tessera_softmax.h"
+#include "tessera/tessera_intops.h"
 #include "tessera/tessera_eltwise.h"
 
 #include "weights/class_keras_layers_core_Dense_w.h"

@@ -29,6 +29,7 @@ public final class KernelLibrary {
       "tessera_batchnorm.h",
       "tessera_activation.h",
       "tessera_softmax.h",
+      "tessera_intops.h",
       "tessera_eltwise.h",
       "tessera_tb.h");
 

@@ -27,16 +27,19 @@ final class LayerEmitter {
 
   static final String SUPPORTED = "Dense, Conv (1D/2D), MatMul, BatchNorm, Relu, LeakyRelu, Clip, HardSigmoid, "
       + "Selu, Elu, Sigmoid, Tanh, Exp, Softmax, MaxPool, AveragePool, GlobalMaxPool, GlobalAveragePool, Add, "
-      + "Sub, Mul, Reshape, Identity, Transpose, Concat, Slice, Pad (constant 0), Gather";
+      + "Sub, Mul, Reshape, Identity, Transpose, Concat, Slice, Pad (constant 0), Gather, IExp, ISoftmax, IGelu, "
+      + "ILayerNorm";
 
   private final ProjectBuilder b;
   private final ComputeEmitter compute;
+  private final IntOpsEmitter intOps;
   /** Tables already emitted, by spec and entries: identical tables are shared. */
   private final Map<String, String> tables = new HashMap<>();
 
   LayerEmitter(ProjectBuilder b) {
     this.b = b;
     this.compute = new ComputeEmitter(b, this);
+    this.intOps = new IntOpsEmitter(b);
   }
 
   void emit(Node n) {
@@ -98,6 +101,14 @@ final class LayerEmitter {
       tableFunction(n, "exp", spec, Tables.exp(spec));
     } else if (op instanceof Op.Softmax s) {
       softmax(n, s);
+    } else if (op instanceof Op.IExp e) {
+      intOps.exp(n, e);
+    } else if (op instanceof Op.ISoftmax s) {
+      intOps.softmax(n, s);
+    } else if (op instanceof Op.IGelu g) {
+      intOps.gelu(n, g);
+    } else if (op instanceof Op.ILayerNorm l) {
+      intOps.layerNorm(n, l);
     } else if (op instanceof Op.Binary bin) {
       MoveEmitter.binary(b, n, bin.fn());
     } else if (op instanceof Op.Reshape || op instanceof Op.Identity) {
