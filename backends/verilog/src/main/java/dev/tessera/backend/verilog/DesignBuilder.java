@@ -170,6 +170,21 @@ final class DesignBuilder {
       return SoftmaxLayer.build(mod, n.name(), x, sampleAxis, mode, exp, exp == null ? null : Tables.exp(exp), inv,
           inv == null ? null : Tables.reciprocal(inv), ty, o);
     }
+    if (op instanceof Op.IExp e) {
+      return IntegerLayers.iexp(mod, n.name(), x, e.k(), ty, os);
+    }
+    if (op instanceof Op.IGelu ge) {
+      return IntegerLayers.igelu(mod, n.name(), x, ge.k(), ty, os);
+    }
+    if (op instanceof Op.ISoftmax s) {
+      int rank = g.type(n.input(0)).shape().rank();
+      int axis = s.axis() < 0 ? s.axis() + rank : s.axis();
+      if (axis != rank - 1 || x.shape().length == 0) {
+        throw new IllegalArgumentException("integer-only softmax runs along the last axis (" + (rank - 1)
+            + "), not axis " + s.axis());
+      }
+      return IntegerLayers.isoftmax(mod, n.name(), x, s.k(), s.outFrac(), ty);
+    }
     if (op instanceof Op.Reshape) {
       return ElementLayers.move(mod, n.name(), "Reshape", x, identity(x.size()), ty, os);
     }
