@@ -22,41 +22,12 @@ final class FloatIntegerOps {
       return FloatOps.unary(v -> 0.5 * v * (1 + FloatMath.erf(v / Math.sqrt(2))));
     }
     if (op instanceof Op.ISoftmax s) {
-      return (in, b) -> softmax(in[0], s.axis());
+      return (in, b) -> FloatLinearOps.softmax(in[0], s.axis());
     }
     if (op instanceof Op.ILayerNorm l) {
       return (in, b) -> normalize(in[0], l.axis(), l.epsilon());
     }
     throw FloatOps.unsupported(n, "not an integer-only op: " + op.kind());
-  }
-
-  private static NdArray softmax(NdArray a, int axisAttr) {
-    long[] xs = a.shape();
-    int axis = axisAttr < 0 ? axisAttr + xs.length : axisAttr;
-    int[] split = Kernels.splitAt(xs, axis);
-    int len = split[1];
-    int inner = split[2];
-    double[] x = a.data();
-    double[] y = new double[x.length];
-    for (int o = 0; o < split[0]; o++) {
-      for (int j = 0; j < inner; j++) {
-        int base = o * len * inner + j;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < len; i++) {
-          max = Math.max(max, x[base + i * inner]);
-        }
-        double sum = 0;
-        for (int i = 0; i < len; i++) {
-          double e = Math.exp(x[base + i * inner] - max);
-          y[base + i * inner] = e;
-          sum += e;
-        }
-        for (int i = 0; i < len; i++) {
-          y[base + i * inner] /= sum;
-        }
-      }
-    }
-    return new NdArray(xs, y);
   }
 
   private static NdArray normalize(NdArray a, int axisAttr, double eps) {

@@ -324,34 +324,37 @@ final class FloatLinearOps {
   }
 
   private static FloatKernel softmax(int axisAttr) {
-    return (in, b) -> {
-      long[] xs = in[0].shape();
-      int axis = axisAttr < 0 ? axisAttr + xs.length : axisAttr;
-      int[] split = Kernels.splitAt(xs, axis);
-      int len = split[1];
-      int inner = split[2];
-      double[] x = in[0].data();
-      double[] y = new double[x.length];
-      for (int o = 0; o < split[0]; o++) {
-        for (int j = 0; j < inner; j++) {
-          int base = o * len * inner + j;
-          double max = Double.NEGATIVE_INFINITY;
-          for (int i = 0; i < len; i++) {
-            max = Math.max(max, x[base + i * inner]);
-          }
-          double sum = 0;
-          for (int i = 0; i < len; i++) {
-            double e = Math.exp(x[base + i * inner] - max);
-            y[base + i * inner] = e;
-            sum += e;
-          }
-          for (int i = 0; i < len; i++) {
-            y[base + i * inner] /= sum;
-          }
+    return (in, b) -> softmax(in[0], axisAttr);
+  }
+
+  /** Softmax along one axis (negative counts from the end), with the maximum subtracted for stability. */
+  static NdArray softmax(NdArray a, int axisAttr) {
+    long[] xs = a.shape();
+    int axis = axisAttr < 0 ? axisAttr + xs.length : axisAttr;
+    int[] split = Kernels.splitAt(xs, axis);
+    int len = split[1];
+    int inner = split[2];
+    double[] x = a.data();
+    double[] y = new double[x.length];
+    for (int o = 0; o < split[0]; o++) {
+      for (int j = 0; j < inner; j++) {
+        int base = o * len * inner + j;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < len; i++) {
+          max = Math.max(max, x[base + i * inner]);
+        }
+        double sum = 0;
+        for (int i = 0; i < len; i++) {
+          double e = Math.exp(x[base + i * inner] - max);
+          y[base + i * inner] = e;
+          sum += e;
+        }
+        for (int i = 0; i < len; i++) {
+          y[base + i * inner] /= sum;
         }
       }
-      return new NdArray(xs, y);
-    };
+    }
+    return new NdArray(xs, y);
   }
 
   private static FloatKernel reduceMean(int[] axesAttr, boolean keepDims) {
