@@ -133,7 +133,8 @@ final class ErrorReport {
     if (s == null || s.isBlank()) {
       return "(no message)";
     }
-    return s.strip().replaceAll("\\s*\\R\\s*", "; ");
+    // "2 problems:\n  a\n  b" reads "2 problems: a; b": a line that ends in a colon introduces a list
+    return s.strip().replaceAll(":\\s*\\R\\s*", ": ").replaceAll("\\s*\\R\\s*", "; ");
   }
 
   static String lowerFirst(String s) {

@@ -1,5 +1,6 @@
 package dev.tessera.sim.hls;
 
+import dev.tessera.sim.ExternalProcess;
 import dev.tessera.sim.Tools;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,11 +53,11 @@ public final class CppCompiler {
       List<String> cmd = new ArrayList<>(List.of(gpp));
       cmd.addAll(flags);
       cmd.addAll(List.of(sources.get(0).toAbsolutePath().toString(), "-o", exe.toAbsolutePath().toString()));
-      check(ProcessRunner.run(cmd, dir, COMPILE_LIMIT), sources);
+      check(ExternalProcess.run(cmd, dir, COMPILE_LIMIT), sources);
       return Duration.ofNanos(System.nanoTime() - t0);
     }
     List<String> objects = new ArrayList<>();
-    List<Future<ProcessRunner.Result>> jobs = new ArrayList<>();
+    List<Future<ExternalProcess.Result>> jobs = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(sources.size(),
         Math.max(1, Runtime.getRuntime().availableProcessors())));
     try {
@@ -66,10 +67,10 @@ public final class CppCompiler {
         List<String> cmd = new ArrayList<>(List.of(gpp));
         cmd.addAll(flags);
         cmd.addAll(List.of("-c", sources.get(i).toAbsolutePath().toString(), "-o", obj));
-        Callable<ProcessRunner.Result> job = () -> ProcessRunner.run(cmd, dir, COMPILE_LIMIT);
+        Callable<ExternalProcess.Result> job = () -> ExternalProcess.run(cmd, dir, COMPILE_LIMIT);
         jobs.add(pool.submit(job));
       }
-      for (Future<ProcessRunner.Result> f : jobs) {
+      for (Future<ExternalProcess.Result> f : jobs) {
         check(get(f), sources);
       }
     } finally {
@@ -78,14 +79,14 @@ public final class CppCompiler {
     List<String> link = new ArrayList<>(List.of(gpp));
     link.addAll(objects);
     link.addAll(List.of("-o", exe.toAbsolutePath().toString()));
-    check(ProcessRunner.run(link, dir, COMPILE_LIMIT), sources);
+    check(ExternalProcess.run(link, dir, COMPILE_LIMIT), sources);
     for (String o : objects) {
       java.nio.file.Files.deleteIfExists(Path.of(o));
     }
     return Duration.ofNanos(System.nanoTime() - t0);
   }
 
-  private static ProcessRunner.Result get(Future<ProcessRunner.Result> f) throws IOException {
+  private static ExternalProcess.Result get(Future<ExternalProcess.Result> f) throws IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -99,7 +100,7 @@ public final class CppCompiler {
     }
   }
 
-  private static void check(ProcessRunner.Result r, List<Path> sources) {
+  private static void check(ExternalProcess.Result r, List<Path> sources) {
     if (r.exitCode() != 0) {
       throw new CppException("g++ failed (exit " + r.exitCode() + ") compiling " + sources + ":\n"
           + firstLines(r.stderr(), 40));
@@ -111,7 +112,7 @@ public final class CppCompiler {
     List<String> cmd = new ArrayList<>();
     cmd.add(exe.toAbsolutePath().toString());
     cmd.addAll(args);
-    ProcessRunner.Result r = ProcessRunner.run(cmd, workDir, limit);
+    ExternalProcess.Result r = ExternalProcess.run(cmd, workDir, limit);
     if (r.exitCode() != 0) {
       throw new CppException(exe.getFileName() + " exited with " + r.exitCode() + ":\n"
           + firstLines(r.stderr() + r.stdout(), 40));

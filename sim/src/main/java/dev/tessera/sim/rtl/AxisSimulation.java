@@ -1,5 +1,6 @@
 package dev.tessera.sim.rtl;
 
+import dev.tessera.sim.ExternalProcess;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ public final class AxisSimulation {
     Files.writeString(in, sb, StandardCharsets.US_ASCII);
     Files.deleteIfExists(out);
     Files.deleteIfExists(stats);
-    Exec.Result r = Exec.run(List.of(executable.toAbsolutePath().toString(), in.toString(), out.toString(),
+    ExternalProcess.Result r = ExternalProcess.run(List.of(executable.toAbsolutePath().toString(), in.toString(), out.toString(),
         stats.toString(), Long.toString(st.seed()), Integer.toString(st.gapPercent()),
         Integer.toString(st.stallPercent()), Integer.toString(st.calm())), workDir, LIMIT);
     if (!Files.exists(stats)) {

@@ -1,5 +1,6 @@
 package dev.tessera.sim.rtl;
 
+import dev.tessera.sim.ExternalProcess;
 import dev.tessera.sim.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public final class Verilator {
       cmd.add(f.toAbsolutePath().toString());
     }
     Path dir = files.isEmpty() ? Path.of(".") : files.get(0).toAbsolutePath().getParent();
-    Exec.Result r = Exec.run(cmd, dir, LINT_LIMIT);
+    ExternalProcess.Result r = ExternalProcess.run(cmd, dir, LINT_LIMIT);
     String msg = (r.stderr() + r.stdout()).strip();
     return new Lint(r.ok() && msg.isEmpty(), msg);
   }
@@ -51,7 +52,7 @@ public final class Verilator {
       cmd.add(f.toAbsolutePath().toString());
     }
     cmd.add(harness.toAbsolutePath().toString());
-    Exec.Result r = Exec.run(cmd, workDir, BUILD_LIMIT);
+    ExternalProcess.Result r = ExternalProcess.run(cmd, workDir, BUILD_LIMIT);
     Path exe = obj.resolve("Vsim");
     if (!r.ok() || !Files.isExecutable(exe)) {
       throw new RtlToolException("verilator build of '" + top + "' failed (exit " + r.exitCode() + "):\n"

@@ -1,5 +1,6 @@
 package dev.tessera.sim.rtl;
 
+import dev.tessera.sim.ExternalProcess;
 import dev.tessera.sim.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ public final class Yosys {
     ys.append("tee -q -o ").append(quote(ltp.toString())).append(" ltp\n");
     Path script = workDir.resolve(top + ".ys");
     Files.writeString(script, ys, StandardCharsets.UTF_8);
-    Exec.Result r = Exec.run(List.of(Tools.require("yosys").toString(), "-q", "-l",
+    ExternalProcess.Result r = ExternalProcess.run(List.of(Tools.require("yosys").toString(), "-q", "-l",
         workDir.resolve(top + ".yosys.log").toString(), "-s", script.toString()), workDir, LIMIT);
     if (!r.ok() || !Files.exists(stat)) {
       throw new RtlToolException("yosys synthesis of '" + top + "' failed (exit " + r.exitCode() + "):\n"
@@ -97,7 +98,7 @@ public final class Yosys {
         continue;
       }
       Path log = workDir.resolve(top + ".nextpnr" + d[0].substring(2) + ".log");
-      Exec.Result r = Exec.run(List.of(npr.get().toString(), d[0], "--package", d[1], "--json", json.toString(),
+      ExternalProcess.Result r = ExternalProcess.run(List.of(npr.get().toString(), d[0], "--package", d[1], "--json", json.toString(),
           "--pcf-allow-unconstrained", "--freq", "12", "--quiet", "--log", log.toString()), workDir, LIMIT);
       if (!r.ok() || !Files.exists(log)) {
         last = "does not fit " + d[0].substring(2) + "/" + d[1];

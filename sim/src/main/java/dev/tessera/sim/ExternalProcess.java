@@ -1,4 +1,4 @@
-package dev.tessera.sim.rtl;
+package dev.tessera.sim;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,17 +8,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs an external command with a time limit; its output goes to files, so no pipe can fill up. */
-final class Exec {
+/**
+ * Runs an external command (g++, verilator, yosys, a compiled simulation) with a time limit; its output goes to
+ * files, so no pipe can fill up, and a command that overruns is killed with its child processes.
+ */
+public final class ExternalProcess {
 
   /** Exit code, captured output and wall time of a finished command. */
-  record Result(int exitCode, String stdout, String stderr, Duration elapsed) {
-    boolean ok() {
+  public record Result(int exitCode, String stdout, String stderr, Duration elapsed) {
+    public boolean ok() {
       return exitCode == 0;
     }
 
     /** The last lines of stderr then stdout, for error messages. */
-    String tail(int lines) {
+    public String tail(int lines) {
       String all = (stderr + "\n" + stdout).strip();
       String[] ls = all.split("\n");
       int from = Math.max(0, ls.length - lines);
@@ -26,12 +29,12 @@ final class Exec {
     }
   }
 
-  private Exec() {}
+  private ExternalProcess() {}
 
   /** Runs {@code command} in {@code dir}; an {@link IOException} when it cannot start or exceeds the limit. */
-  static Result run(List<String> command, Path dir, Duration limit) throws IOException {
-    Path out = Files.createTempFile("tessera-rtl", ".out");
-    Path err = Files.createTempFile("tessera-rtl", ".err");
+  public static Result run(List<String> command, Path dir, Duration limit) throws IOException {
+    Path out = Files.createTempFile("tessera-run", ".out");
+    Path err = Files.createTempFile("tessera-run", ".err");
     try {
       ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
           .redirectOutput(out.toFile()).redirectError(err.toFile());
