@@ -36,7 +36,7 @@ class PruneTest {
     JsonNode json = new ObjectMapper().readTree(report.toFile());
     assertEquals("macs<=0.5", json.get("budget").asText());
     assertEquals("cross-entropy", json.get("loss").asText());
-    assertEquals(6, json.get("variants").size());
+    assertEquals(8, json.get("variants").size());
     assertEquals(GraphStats.of(after).macs(), json.get("after").get("macs").asLong());
     assertTrue(json.get("variants").get(0).get("test").get("accuracy").isNumber());
     assertEquals(List.of("cnn_pruned.onnx", "report.json"), Cli.listing(dir));

@@ -22,12 +22,15 @@ import dev.tessera.passes.estimate.Target;
  * @param batch samples per interpreter run
  * @param magnitude fraction of the weights of every Dense and Conv set to zero by magnitude after the structured
  *     pruning (0 = none)
- * @param allVariants evaluate all six combinations of rearrangement and tuning (none, scales, weights) for the
- *     report; else only the one asked for and the same masks without tuning
+ * @param allVariants evaluate all six combinations of rearrangement and tuning (none, scales, weights) of the Fisher
+ *     search (and, with the reconstruction search, its masks untuned and tuned) for the report; else only the one
+ *     asked for and the same masks without tuning
+ * @param reconstructionSearch for a MAC budget with weight tuning, write the masks of {@link ReconstructionSearch}
+ *     (units priced by the loss increase left after the weight reconstruction) instead of the Fisher search's
  */
 public record PruneOptions(PruneBudget budget, FixedType precision, Target target, boolean rearrange, boolean tune,
     TuneMethod tuneMethod, boolean biasCorrection, double damping, int maxSamples, int batch, double magnitude,
-    boolean allVariants) {
+    boolean allVariants, boolean reconstructionSearch) {
 
   /** What mask tuning fits. */
   public enum TuneMethod {
@@ -58,7 +61,7 @@ public record PruneOptions(PruneBudget budget, FixedType precision, Target targe
    */
   public static PruneOptions of(PruneBudget budget) {
     return new PruneOptions(budget, null, null, true, true, null, true, DEFAULT_DAMPING, 2000, 250, 0,
-        true);
+        true, true);
   }
 
   /** The target of the estimates. */
@@ -79,56 +82,67 @@ public record PruneOptions(PruneBudget budget, FixedType precision, Target targe
 
   public PruneOptions withPrecision(FixedType t) {
     return new PruneOptions(budget, t, target, rearrange, tune, tuneMethod, biasCorrection, damping, maxSamples, batch,
-        magnitude, allVariants);
+        magnitude, allVariants, reconstructionSearch);
   }
 
   public PruneOptions withTarget(Target t) {
     return new PruneOptions(budget, precision, t, rearrange, tune, tuneMethod, biasCorrection, damping, maxSamples,
-        batch, magnitude, allVariants);
+        batch, magnitude, allVariants, reconstructionSearch);
   }
 
   public PruneOptions withRearrange(boolean r) {
     return new PruneOptions(budget, precision, target, r, tune, tuneMethod, biasCorrection, damping, maxSamples, batch,
-        magnitude, allVariants);
+        magnitude, allVariants, reconstructionSearch);
   }
 
   public PruneOptions withTune(boolean t) {
     return new PruneOptions(budget, precision, target, rearrange, t, tuneMethod, biasCorrection, damping, maxSamples,
-        batch, magnitude, allVariants);
+        batch, magnitude, allVariants, reconstructionSearch);
   }
 
   public PruneOptions withTuneMethod(TuneMethod m) {
     return new PruneOptions(budget, precision, target, rearrange, tune, m, biasCorrection, damping, maxSamples, batch,
-        magnitude, allVariants);
+        magnitude, allVariants, reconstructionSearch);
   }
 
   public PruneOptions withBiasCorrection(boolean b) {
     return new PruneOptions(budget, precision, target, rearrange, tune, tuneMethod, b, damping, maxSamples, batch,
-        magnitude, allVariants);
+        magnitude, allVariants, reconstructionSearch);
   }
 
   public PruneOptions withDamping(double d) {
     return new PruneOptions(budget, precision, target, rearrange, tune, tuneMethod, biasCorrection, d, maxSamples,
-        batch, magnitude, allVariants);
+        batch, magnitude, allVariants, reconstructionSearch);
   }
 
   public PruneOptions withMaxSamples(int n) {
     return new PruneOptions(budget, precision, target, rearrange, tune, tuneMethod, biasCorrection, damping, n, batch,
-        magnitude, allVariants);
+        magnitude, allVariants, reconstructionSearch);
   }
 
   public PruneOptions withBatch(int n) {
     return new PruneOptions(budget, precision, target, rearrange, tune, tuneMethod, biasCorrection, damping, maxSamples,
-        n, magnitude, allVariants);
+        n, magnitude, allVariants, reconstructionSearch);
   }
 
   public PruneOptions withMagnitude(double m) {
     return new PruneOptions(budget, precision, target, rearrange, tune, tuneMethod, biasCorrection, damping, maxSamples,
-        batch, m, allVariants);
+        batch, m, allVariants, reconstructionSearch);
   }
 
   public PruneOptions withAllVariants(boolean v) {
     return new PruneOptions(budget, precision, target, rearrange, tune, tuneMethod, biasCorrection, damping, maxSamples,
-        batch, magnitude, v);
+        batch, magnitude, v, reconstructionSearch);
+  }
+
+  public PruneOptions withReconstructionSearch(boolean r) {
+    return new PruneOptions(budget, precision, target, rearrange, tune, tuneMethod, biasCorrection, damping, maxSamples,
+        batch, magnitude, allVariants, r);
+  }
+
+  /** Whether the written masks come from {@link ReconstructionSearch}: MAC budgets with weight tuning. */
+  public boolean usesReconstructionSearch() {
+    return reconstructionSearch && tune && budget.kind() == PruneBudget.Kind.MACS
+        && effectiveTuneMethod() == TuneMethod.WEIGHTS;
   }
 }

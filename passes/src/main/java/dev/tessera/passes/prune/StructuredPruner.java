@@ -144,7 +144,7 @@ public final class StructuredPruner {
 
     Variant variant(boolean rearranged, PruneOptions.TuneMethod tuned) {
       for (Variant v : variants) {
-        if (v.rearranged == rearranged && v.tuned == tuned) {
+        if (!v.reconstruction && v.rearranged == rearranged && v.tuned == tuned) {
           return v;
         }
       }
@@ -160,16 +160,30 @@ public final class StructuredPruner {
     long searched = System.nanoTime() - t;
     clock.search += searched;
     clock.essential += searched;
+    ReconstructionSearch.Result recon = null;
+    if (options.usesReconstructionSearch() && cost.uniformWithinLayer()) {
+      progress.accept("reconstruction search");
+      t = System.nanoTime();
+      recon = ReconstructionSearch.search(g, layers, data.inputs(), cost, searchLimit, options.damping(),
+          options.batch());
+      long e = System.nanoTime() - t;
+      clock.search += e;
+      clock.essential += e;
+      if (recon == null) {
+        warnings.add("the reconstruction search did not meet the budget; wrote the Fisher search's masks");
+      }
+    }
+    boolean obs = recon != null;
     Map<String, boolean[]> rearranged = null;
     PruneOptions.TuneMethod wanted = options.tune() ? options.effectiveTuneMethod() : null;
-    boolean needRearranged = options.rearrange() || options.allVariants();
-    boolean needPlain = !options.rearrange() || options.allVariants();
+    boolean needRearranged = options.allVariants() || options.rearrange() && !obs;
+    boolean needPlain = options.allVariants() || !options.rearrange() && !obs;
     if (needRearranged) {
       t = System.nanoTime();
       rearranged = rearrange(g, layers, found.keep(), rows, cost, searchLimit, warnings);
       long r = System.nanoTime() - t;
       clock.rearrange += r;
-      clock.essential += options.rearrange() ? r : 0;
+      clock.essential += options.rearrange() && !obs ? r : 0;
     }
     Attempt a = new Attempt();
     a.variants = new ArrayList<>();
@@ -179,7 +193,7 @@ public final class StructuredPruner {
       }
       for (PruneOptions.TuneMethod m : new PruneOptions.TuneMethod[] {null, PruneOptions.TuneMethod.SCALES,
           PruneOptions.TuneMethod.WEIGHTS}) {
-        boolean isChosen = r == options.rearrange() && m == wanted;
+        boolean isChosen = !obs && r == options.rearrange() && m == wanted;
         if (!options.allVariants() && !isChosen && m != null) {
           continue;
         }
@@ -205,6 +219,27 @@ public final class StructuredPruner {
         }
       }
     }
+    if (obs) {
+      Variant plain = new Variant(false, null);
+      plain.reconstruction = true;
+      plain.keep = indices(recon.keep());
+      plain.graph = UnitRemoval.remove(g, layers, plain.keep);
+      a.variants.add(plain);
+      Variant v = new Variant(false, PruneOptions.TuneMethod.WEIGHTS);
+      v.reconstruction = true;
+      v.keep = plain.keep;
+      progress.accept("mask tuning (" + v.name() + ")");
+      t = System.nanoTime();
+      MaskTuning.Result tr = WeightReconstruction.tune(g, plain.graph, v.keep, data.inputs(), options.damping(),
+          options.batch());
+      long e = System.nanoTime() - t;
+      clock.tune += e;
+      clock.essential += e;
+      v.graph = tr.graph();
+      v.fits = tr.fits();
+      a.variants.add(v);
+      a.chosen = v;
+    }
     a.out = magnitude(a.chosen.graph);
     a.cost = cost.of(a.out);
     return a;
@@ -218,6 +253,7 @@ public final class StructuredPruner {
   private static final class Variant {
     final boolean rearranged;
     final PruneOptions.TuneMethod tuned;
+    boolean reconstruction;
     Graph graph;
     Map<String, int[]> keep;
     List<MaskTuning.Fit> fits;
@@ -228,7 +264,7 @@ public final class StructuredPruner {
     }
 
     String name() {
-      return "search" + (rearranged ? "+rearrange" : "") + (tuned == null ? ""
+      return (reconstruction ? "reconstruction-search" : "search") + (rearranged ? "+rearrange" : "") + (tuned == null ? ""
           : "+tune(" + tuned.name().toLowerCase(Locale.ROOT) + ")");
     }
   }

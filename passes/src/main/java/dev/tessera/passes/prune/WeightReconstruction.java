@@ -68,7 +68,7 @@ public final class WeightReconstruction {
   }
 
   /** The normal equations of one consumer: inputs (or patches) with a bias column against the target outputs. */
-  private static final class Design {
+  static final class Design {
     private final Graph g;
     private final Node c;
     private final boolean dense;
@@ -187,6 +187,47 @@ public final class WeightReconstruction {
         }
       }
       return new Patches(rowsX, positions);
+    }
+
+    /** The number of columns: the consumer's fan-in (Dense: input features; Conv: channels times taps) plus one. */
+    int dim() {
+      return dim;
+    }
+
+    /** The consumer's output channels. */
+    int outs() {
+      return outs;
+    }
+
+    /** Rows added so far (Dense: samples; Conv: samples times output positions). */
+    double rows() {
+      return rows;
+    }
+
+    /** True for a Dense consumer, false for a Conv. */
+    boolean dense() {
+      return dense;
+    }
+
+    /** {@code XᵀX}, symmetric, with the bias column last (a copy). */
+    double[][] gram() {
+      double[][] a = new double[dim][dim];
+      for (int i = 0; i < dim; i++) {
+        for (int j = i; j < dim; j++) {
+          a[i][j] = xx[i][j];
+          a[j][i] = xx[i][j];
+        }
+      }
+      return a;
+    }
+
+    /** {@code XᵀT} [dim][outs] (a copy). */
+    double[][] cross() {
+      double[][] c = new double[dim][];
+      for (int i = 0; i < dim; i++) {
+        c[i] = xt[i].clone();
+      }
+      return c;
     }
 
     /** The damped solution, or null when the system is singular. */
