@@ -7,6 +7,7 @@ import dev.tessera.passes.fold.FoldConstants;
 import dev.tessera.passes.fold.FuseDenseBias;
 import dev.tessera.passes.fold.RemoveIdentities;
 import dev.tessera.passes.quant.ApplyPrecision;
+import dev.tessera.passes.quant.FoldSignThreshold;
 import dev.tessera.passes.quant.LowerIntegerOps;
 import dev.tessera.passes.quant.LowerQuantizers;
 
@@ -16,12 +17,13 @@ public final class StandardPipelines {
   private StandardPipelines() {}
 
   /**
-   * Float simplification: RemoveIdentities, FoldConstants, EliminateTransposes, FuseDenseBias, FoldBatchNorm. The
-   * result computes the same float function with fewer nodes.
+   * Float simplification: RemoveIdentities, FoldConstants, EliminateTransposes, FuseDenseBias, FoldSignThreshold
+   * (a BatchNorm between an integer Dense and a BipolarQuant becomes an integer threshold), FoldBatchNorm. The result
+   * computes the same float function with fewer nodes.
    */
   public static Pipeline simplify() {
     return Pipeline.of(new RemoveIdentities(), new FoldConstants(), new EliminateTransposes(), new FuseDenseBias(),
-        new FoldBatchNorm());
+        new FoldSignThreshold(), new FoldBatchNorm());
   }
 
   /**

@@ -74,7 +74,7 @@ class PipelineTest {
   @Test
   void theHardwarePipelineHasTheDocumentedOrder() {
     assertEquals(List.of("RemoveIdentities", "FoldConstants", "EliminateTransposes", "FuseDenseBias",
-        "FoldBatchNorm", "LowerQuantizers", "LowerIntegerOps", "ApplyPrecision"),
+        "FoldSignThreshold", "FoldBatchNorm", "LowerQuantizers", "LowerIntegerOps", "ApplyPrecision"),
         StandardPipelines.forHardware(PrecisionConfig.uniform(FixedType.parse("fixed<16,6>"))).names());
   }
 }

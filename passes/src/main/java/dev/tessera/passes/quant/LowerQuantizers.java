@@ -14,13 +14,15 @@ import java.util.List;
 
 /**
  * Rewrites the quantizers of already-quantized models into the form whose fixed-point types are exact: a
- * QuantizeLinear whose readers are all DequantizeLinear with the same scale and zero point becomes one QONNX Quant
- * (the pair computes {@code s (sat(round(x / s) + z) - z)}, which is Quant's formula); a narrow-range Quant becomes a
- * full-range Quant followed by a Clip to the narrow range; a Quant whose scale is not a power of two or whose zero
- * point is not 0 becomes {@code x * (1/s)}, {@code + z}, an integer Quant, {@code - z}, {@code * s}, the scale being an
- * explicit constant multiply; a Div by a constant becomes a Mul by its reciprocal. Preserves the graph's interface
- * and the float values, except for the double rounding of the reciprocal constants (x / s against x * (1/s)).
- * Per-channel QuantizeLinear and quantizers without a matching dequantizer are left as they are.
+ * QuantizeLinear whose readers are all DequantizeLinear with the same scale and zero point (per tensor or per axis)
+ * becomes one QONNX Quant (the pair computes {@code s (sat(round(x / s) + z) - z)}, which is Quant's formula); a
+ * BipolarQuant becomes two 2-bit floor Quants and a constant multiply and add, a Trunc an integer Quant chain
+ * ({@link SignAndTrunc}); a narrow-range Quant becomes a full-range Quant followed by a Clip to the narrow range; a
+ * Quant whose scale is not one power of two or whose zero point is not 0 becomes {@code x * (1/s)}, {@code + z}, an
+ * integer Quant, {@code - z}, {@code * s}, the scale being an explicit (per-channel) constant multiply; a Div by a
+ * constant becomes a Mul by its reciprocal. Preserves the graph's interface and the float values, except for the
+ * double rounding of the reciprocal constants (x / s against x * (1/s)). Quantizers without a matching dequantizer
+ * and quantizers with variable parameters are left as they are.
  */
 public final class LowerQuantizers implements Pass {
 
@@ -28,6 +30,16 @@ public final class LowerQuantizers implements Pass {
   public Graph run(Graph in, PassContext ctx) {
     Graph g = in;
     for (Node n : in.nodes()) {
+      if (n.input(0) == null || g.isConstant(n.input(0))) {
+        continue;
+      }
+      if (n.op() instanceof Op.BipolarQuant) {
+        g = SignAndTrunc.bipolar(g, g.node(n.name()), ctx);
+      } else if (n.op() instanceof Op.Trunc t) {
+        g = SignAndTrunc.trunc(g, g.node(n.name()), t, ctx);
+      }
+    }
+    for (Node n : g.nodes()) {
       if (n.op() instanceof Op.QuantizeLinear q) {
         g = qdq(g, g.node(n.name()), q, ctx);
       }
@@ -53,7 +65,7 @@ public final class LowerQuantizers implements Pass {
     return g;
   }
 
-  /** QuantizeLinear + DequantizeLinear readers with equal parameters: one Quant. */
+  /** QuantizeLinear + DequantizeLinear readers with equal parameters: one Quant (per-axis parameters broadcast). */
   private static Graph qdq(Graph g, Node q, Op.QuantizeLinear op, PassContext ctx) {
     String out = q.output();
     List<Node> readers = g.consumers(out);
@@ -66,19 +78,25 @@ public final class LowerQuantizers implements Pass {
       ctx.warn(q.describe() + ": scale and zero point must be constants; the quantizer stays");
       return g;
     }
-    if (scale.size() != 1 || (zero != null && zero.size() != 1)) {
-      ctx.warn(q.describe() + ": per-channel scales are not lowered; the quantizer stays");
+    int rank = g.type(q.input(0)).shape().rank();
+    int axis = op.axis() < 0 ? op.axis() + rank : op.axis();
+    if ((zero != null && zero.size() != scale.size()) || (scale.size() != 1 && (scale.rank() != 1 || axis < 0
+        || axis >= rank))) {
+      ctx.warn(q.describe() + ": scale of shape " + java.util.Arrays.toString(scale.shape()) + " is neither per "
+          + "tensor nor per axis; the quantizer stays");
       return g;
     }
-    double z = zero == null ? 0 : zero.value(0);
+    double[] z = zero == null ? new double[scale.size()] : zero.values();
     for (Node r : readers) {
-      if (!(r.op() instanceof Op.DequantizeLinear) || !r.input(0).equals(out)) {
+      if (!(r.op() instanceof Op.DequantizeLinear d) || !r.input(0).equals(out)) {
         return g;
       }
       Tensor rs = g.constant(r.input(1));
       Tensor rz = r.input(2) == null ? null : g.constant(r.input(2));
-      if (rs == null || rs.size() != 1 || rs.value(0) != scale.value(0) || (r.input(2) != null
-          && (rz == null || rz.size() != 1)) || (rz == null ? 0 : rz.value(0)) != z) {
+      int ra = d.axis() < 0 ? d.axis() + rank : d.axis();
+      if (rs == null || !java.util.Arrays.equals(rs.values(), scale.values()) || (scale.size() != 1 && ra != axis)
+          || (r.input(2) != null && rz == null)
+          || !java.util.Arrays.equals(rz == null ? new double[scale.size()] : rz.values(), z)) {
         return g;
       }
     }
@@ -95,8 +113,9 @@ public final class LowerQuantizers implements Pass {
     boolean signed = to == DType.INT8 || to == DType.INT16;
     int bits = to == DType.INT8 || to == DType.UINT8 ? 8 : 16;
     Graph.Builder b = g.toBuilder();
-    String s = GraphEdit.addConstant(b, q.name() + "_scale", Tensor.ofFloats(new long[0], scale.value(0)));
-    String zp = GraphEdit.addConstant(b, q.name() + "_zero_point", Tensor.ofFloats(new long[0], z));
+    long[] shape = broadcastShape(scale.size(), rank, axis);
+    String s = GraphEdit.addConstant(b, q.name() + "_scale", Tensor.ofFloats(shape, scale.values()));
+    String zp = GraphEdit.addConstant(b, q.name() + "_zero_point", Tensor.ofFloats(shape, z));
     String w = GraphEdit.addConstant(b, q.name() + "_bits", Tensor.ofFloats(new long[0], bits));
     Node quant = new Node(q.name(), new Op.Quant(signed, false, "ROUND"), List.of(q.input(0), s, zp, w),
         List.of(target), q.source());
@@ -117,61 +136,61 @@ public final class LowerQuantizers implements Pass {
     return b.build();
   }
 
-  /** A Quant whose scale is not a power of two, or whose zero point is not 0: integer Quant between multiplies. */
+  /** A scalar for one value, else {@code [c, 1, ..., 1]}: a per-axis parameter that broadcasts along {@code axis}. */
+  private static long[] broadcastShape(int c, int rank, int axis) {
+    if (c == 1) {
+      return new long[0];
+    }
+    long[] shape = new long[rank - axis];
+    java.util.Arrays.fill(shape, 1);
+    shape[0] = c;
+    return shape;
+  }
+
+  /**
+   * A Quant whose scale is not one power of two, or whose zero point is not 0: an integer Quant between multiplies
+   * (per channel when the scale and zero point are tensors that broadcast against x).
+   */
   private static Graph generalScale(Graph g, Node n, Op.Quant q) {
     Tensor scale = g.constant(n.input(1));
     Tensor zero = g.constant(n.input(2));
-    if (scale == null || zero == null || scale.size() != 1 || zero.size() != 1) {
+    if (scale == null || zero == null) {
       return g;
     }
-    double s = scale.value(0);
-    double z = zero.value(0);
-    boolean pow2 = s > 0 && s == Math.scalb(1.0, Math.getExponent(s));
-    if ((pow2 && z == 0) || !(s > 0) || z != Math.rint(z)) {
+    double[] s = scale.values();
+    boolean exact = true;
+    boolean hasZero = false;
+    double[] inv = new double[s.length];
+    for (int i = 0; i < s.length; i++) {
+      if (!(s[i] > 0)) {
+        return g;
+      }
+      exact &= s[i] == s[0] && s[i] == Math.scalb(1.0, Math.getExponent(s[i]));
+      inv[i] = 1 / s[i];
+    }
+    for (double z : zero.values()) {
+      if (z != Math.rint(z)) {
+        return g;
+      }
+      hasZero |= z != 0;
+    }
+    if (exact && !hasZero) {
       return g;
     }
-    Graph.Builder b = g.toBuilder();
-    TensorType t = g.type(n.output());
-    List<Node> chain = new ArrayList<>();
-    String x = n.input(0);
-    String inv = GraphEdit.addConstant(b, n.name() + "_inverse_scale", Tensor.ofFloats(new long[0], 1 / s));
-    String scaled = GraphEdit.freshName(b, n.name() + "_scaled");
-    b.type(scaled, t);
-    chain.add(new Node(GraphEdit.freshName(b, n.name() + "_divide"), new Op.Binary(Op.BinaryKind.MUL),
-        List.of(x, inv), List.of(scaled), n.source()));
-    String v = scaled;
-    String zc = null;
-    if (z != 0) {
-      zc = GraphEdit.addConstant(b, n.name() + "_zero", Tensor.ofFloats(new long[0], z));
-      String shifted = GraphEdit.freshName(b, n.name() + "_shifted");
-      b.type(shifted, t);
-      chain.add(new Node(GraphEdit.freshName(b, n.name() + "_add_zero"), new Op.Binary(Op.BinaryKind.ADD),
-          List.of(v, zc), List.of(shifted), n.source()));
-      v = shifted;
+    QuantChain c = new QuantChain(g, n, n.input(0));
+    c.binary(Op.BinaryKind.MUL, "divide", c.constant("inverse_scale", Tensor.ofFloats(scale.shape(), inv)));
+    String zc = hasZero ? c.constant("zero", Tensor.ofFloats(zero.shape(), zero.values())) : null;
+    if (hasZero) {
+      c.binary(Op.BinaryKind.ADD, "add_zero", zc);
     }
-    String one = GraphEdit.addConstant(b, n.name() + "_unit", Tensor.ofFloats(new long[0], 1.0));
-    String nil = GraphEdit.addConstant(b, n.name() + "_no_zero", Tensor.ofFloats(new long[0], 0.0));
-    String ints = GraphEdit.freshName(b, n.name() + "_integers");
-    b.type(ints, t);
     // the clamp range of QONNX is that of x/s + z, so the integer Quant clamps before the zero point comes off
-    chain.add(new Node(n.name(), new Op.Quant(q.signed(), q.narrow(), q.rounding()), List.of(v, one, nil,
-        n.input(3)), List.of(ints), n.source()));
-    v = ints;
-    if (zc != null) {
-      String centred = GraphEdit.freshName(b, n.name() + "_centred");
-      b.type(centred, t);
-      chain.add(new Node(GraphEdit.freshName(b, n.name() + "_sub_zero"), new Op.Binary(Op.BinaryKind.SUB),
-          List.of(v, zc), List.of(centred), n.source()));
-      v = centred;
+    String bits = n.input(3);
+    c.named(n.name()).quantAs("integers", q, bits);
+    if (hasZero) {
+      c.binary(Op.BinaryKind.SUB, "sub_zero", zc);
     }
-    String sc = GraphEdit.addConstant(b, n.name() + "_rescale", Tensor.ofFloats(new long[0], s));
-    chain.add(new Node(GraphEdit.freshName(b, n.name() + "_multiply"), new Op.Binary(Op.BinaryKind.MUL),
-        List.of(v, sc), List.of(n.output()), n.source()));
-    int at = b.nodes().indexOf(n);
-    b.nodes().remove(at);
-    b.nodes().addAll(at, chain);
-    GraphEdit.prune(b);
-    return b.build();
+    c.binary(Op.BinaryKind.MUL, "multiply", c.constant("rescale", Tensor.ofFloats(scale.shape(), s)));
+    return c.build();
   }
 
   /** Narrow range: a full-range Quant, then a Clip to {@code ±(2^(b-1) - 1) s} ({@code [0, (2^b - 2) s]} unsigned). */

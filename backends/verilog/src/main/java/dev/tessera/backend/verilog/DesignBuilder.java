@@ -125,6 +125,10 @@ final class DesignBuilder {
     if (op instanceof Op.Relu) {
       return ElementLayers.relu(mod, n.name(), x, ty, os);
     }
+    if (op instanceof Op.Binary b) {
+      boolean first = n.input(0) != null && g.isConstant(n.input(0));
+      return ConstantLayers.binary(mod, n.name(), b.fn(), first, x, constant(n, first ? 0 : 1), ty, os);
+    }
     if (op instanceof Op.LeakyRelu l) {
       FixedType p = l.param() != null ? l.param() : FixedConstants.PARAM_TYPE;
       return ElementLayers.leakyRelu(mod, n.name(), x, p, FixedConstants.param(p, l.alpha()), ty, os, o);
