@@ -123,7 +123,16 @@ public final class IntervalAnalysis {
     boolean fits = rounded.fits(ty);
     boolean saturates = ty.overflow() != dev.tessera.ir.Overflow.WRAP;
     bounds.put(n.output(), fits || saturates ? rounded.clamp(ty) : Bounds.ofType(ty));
-    results.put(n.name(), new TensorBounds(n.output(), ty, rounded.min(), rounded.max(), true));
+    BigInteger lo = rounded.min();
+    BigInteger hi = rounded.max();
+    if (n.op() instanceof Op.Clip) {
+      // a Clip quantizes its input to its own type before it clamps (docs/fixed-point.md): that step can overflow
+      // although the clamped result always fits, so the reported range is the input's, rounded to the type
+      Bounds before = in(n, 0).round(ty);
+      lo = lo.min(before.min());
+      hi = hi.max(before.max());
+    }
+    results.put(n.name(), new TensorBounds(n.output(), ty, lo, hi, true));
   }
 
   private Bounds in(Node n, int i) {

@@ -117,6 +117,13 @@ public final class SearchSpace {
         boolean signed = r.lo() < 0;
         boolean sat = opts.overflow() == OverflowMode.SATURATE || (!opts.exact() && feedsRangeTable(g, n.output()));
         Integer ib = sat ? IntegerBits.forRange(r, signed, opts.method().clips()) : null;
+        if (op instanceof Op.Clip c && Double.isFinite(c.min()) && Double.isFinite(c.max())) {
+          // a Clip quantizes before it clamps: a saturating type that holds both bounds clamps exactly, where a
+          // wrapping type would have to hold the whole input range
+          sat = true;
+          signed = c.min() < 0;
+          ib = IntegerBits.forRange(new Range(c.min(), c.max()), signed, false);
+        }
         int guess = ib != null ? ib : IntegerBits.forRange(r, signed, false);
         knobs.add(new KnobInfo(new Knob(Knob.Role.RESULT, n.name(), n.output()), sat, signed, ib, null, r, null,
             opts.minWidth() - guess, w - guess));
