@@ -77,12 +77,19 @@ final class PrecisionOptions {
    * {@code warnings}, one {@code warning: ...} line each.
    */
   Graph lower(Graph floatGraph, PrintWriter warnings) {
+    return lower(floatGraph, precisionConfig(), warnings);
+  }
+
+  /** The float graph made hardware-ready with {@code config}; warnings as above (null: dropped). */
+  static Graph lower(Graph floatGraph, PrecisionConfig config, PrintWriter warnings) {
     PassContext ctx = PassContext.create();
-    Graph g = StandardPipelines.forHardware(precisionConfig()).run(floatGraph, ctx);
-    for (String w : ctx.warnings()) {
-      warnings.println("warning: " + ErrorReport.oneLine(w));
+    Graph g = StandardPipelines.forHardware(config).run(floatGraph, ctx);
+    if (warnings != null) {
+      for (String w : ctx.warnings()) {
+        warnings.println("warning: " + ErrorReport.oneLine(w));
+      }
+      warnings.flush();
     }
-    warnings.flush();
     return g;
   }
 }

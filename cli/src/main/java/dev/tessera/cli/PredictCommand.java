@@ -77,7 +77,7 @@ final class PredictCommand implements Callable<Integer> {
       precision.precisionConfig();
     }
     Graph graph = ModelFiles.load(model);
-    Map<String, NdArray> data = readInputs(graph);
+    Map<String, NdArray> data = CalibrationOptions.read(graph, inputs, "--input");
     BatchRunner runner = useFixed ? BatchRunner.fixed(precision.lower(graph, spec.commandLine().getErr()), batch)
         : BatchRunner.floating(graph, batch);
     Map<String, NdArray> results = runner.run(data);
@@ -94,36 +94,6 @@ final class PredictCommand implements Callable<Integer> {
         useFixed ? "fixed point (" + precision.describe() + ")" : "float",
         String.join(", ", files.keySet().stream().map(p -> relative(p)).toList()));
     return Main.OK;
-  }
-
-  private Map<String, NdArray> readInputs(Graph graph) throws IOException {
-    Map<String, Path> files = new LinkedHashMap<>();
-    List<String> names = graph.inputs();
-    for (String arg : inputs) {
-      int eq = arg.indexOf('=');
-      String name = eq > 0 ? arg.substring(0, eq) : null;
-      if (name != null && names.contains(name)) {
-        if (files.put(name, Path.of(arg.substring(eq + 1))) != null) {
-          throw new UserException("input '" + name + "' is given twice");
-        }
-      } else if (names.size() == 1 && inputs.size() == 1) {
-        files.put(names.get(0), Path.of(arg));
-      } else {
-        throw new UserException("the model has inputs " + names + "; give each as --input NAME=FILE (got '"
-            + arg + "')");
-      }
-    }
-    for (String n : names) {
-      if (!files.containsKey(n)) {
-        throw new UserException("no data for model input '" + n + "'; give --input " + n + "=FILE");
-      }
-    }
-    Map<String, NdArray> data = new LinkedHashMap<>();
-    for (Map.Entry<String, Path> e : files.entrySet()) {
-      NdArray raw = InputFiles.readArray(e.getValue(), "input");
-      data.put(e.getKey(), Samples.fit(graph, e.getKey(), raw, "input '" + e.getValue() + "'"));
-    }
-    return data;
   }
 
   /** The file for each graph output: the first at {@code target}, the others with their name inserted. */

@@ -1,7 +1,5 @@
 package dev.tessera.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tessera.importer.OnnxExporter;
 import dev.tessera.ir.FixedType;
 import dev.tessera.ir.Graph;
@@ -17,11 +15,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,14 +44,8 @@ final class PruneCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model (.onnx), float.")
   private Path model;
 
-  @Option(names = "--calib", required = true, paramLabel = "X",
-      description = "Sample inputs for gradients and tuning (.npy, .csv, .dat, .txt; batch on axis 0).")
-  private Path calib;
-
-  @Option(names = "--labels", paramLabel = "Y",
-      description = "Class labels of the --calib samples: the loss is then the cross-entropy; without them it is "
-          + "the KL divergence to the unpruned model's outputs (label-free).")
-  private Path labels;
+  @Mixin
+  private CalibrationOptions calib;
 
   @Option(names = "--budget", required = true, paramLabel = "B", converter = BudgetConverter.class,
       description = "'macs<=F' (a fraction of the model's MACs, e.g. 0.5 or 50%%), 'lut<=N' or 'dsp<=N' (the "
@@ -65,11 +59,8 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "R", description = "Write the full report as JSON.")
   private Path report;
 
-  @Option(names = "--no-rearrange", description = "Skip mask rearrangement.")
-  private boolean noRearrange;
-
-  @Option(names = "--no-tune", description = "Skip mask tuning.")
-  private boolean noTune;
+  @Mixin
+  private PruneStep.Options steps;
 
   @Option(names = "--tune-method", paramLabel = "M",
       description = "What mask tuning fits: 'weights' (each consumer's weights and bias) or 'scales' (one scale per "
@@ -140,25 +131,25 @@ final class PruneCommand implements Callable<Integer> {
     if (testLabels != null && test == null) {
       throw new UserException("--test-labels needs --test");
     }
-    Graph graph = ModelFiles.load(model);
-    if (graph.inputs().size() != 1) {
-      throw new UserException("prune supports models with one input; '" + model + "' has " + graph.inputs());
+    if (!calib.given()) {
+      throw new UserException("prune needs --calib X (the samples for the gradients and the tuning)");
     }
     PruneOptions options = options();
-    PruneData calibration = data(graph, calib, labels, "--calib", "--labels");
-    PruneData held = test == null ? null : data(graph, test, testLabels, "--test", "--test-labels");
-    PrintWriter o = spec.commandLine().getOut();
-    StructuredPruner.Result r;
-    try {
-      r = new StructuredPruner(options, null).prune(graph, calibration, held);
-    } catch (IllegalArgumentException e) {
-      throw new UserException(e.getMessage());
+    Graph graph = ModelFiles.load(model);
+    Map<String, NdArray> x = calib.inputs(graph);
+    PruneData calibration = PruneStep.data(graph, x, calib.labels(x), "--labels");
+    PruneData held = null;
+    if (test != null) {
+      Map<String, NdArray> t = CalibrationOptions.read(graph, List.of(test.toString()), "--test");
+      held = PruneStep.data(graph, t, testLabels == null ? null
+          : CalibrationOptions.readLabels(testLabels, t, "--test-labels"), "--test-labels");
     }
+    PrintWriter o = spec.commandLine().getOut();
+    StructuredPruner.Result r = PruneStep.run(graph, calibration, held, options);
     try (AtomicOutput files = new AtomicOutput()) {
       Files.write(files.file(onnx), OnnxExporter.toBytes(r.graph()));
       if (json != null) {
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(files.file(json).toFile(),
-            r.report());
+        Files.write(files.file(json), PruneStep.json(r.report()));
       }
       files.commit();
     }
@@ -185,35 +176,8 @@ final class PruneCommand implements Callable<Integer> {
         default -> throw new UserException("--target '" + target + "' is not 'rtl' or 'hls'");
       };
     }
-    return PruneOptions.of(budget).withPrecision(precision).withTarget(t).withRearrange(!noRearrange)
-        .withTune(!noTune).withTuneMethod(tuneMethod).withDamping(damping).withMaxSamples(samples)
+    return steps.apply(PruneOptions.of(budget)).withPrecision(precision).withTarget(t).withTuneMethod(tuneMethod).withDamping(damping).withMaxSamples(samples)
         .withMagnitude(magnitude).withAllVariants(!noCompare).withBatch(batch);
-  }
-
-  /** Samples and optional labels (integers in [0, classes)). */
-  private static PruneData data(Graph g, Path x, Path y, String xOption, String yOption) throws IOException {
-    String input = g.inputs().get(0);
-    NdArray raw = InputFiles.readArray(x, xOption.substring(2) + " input");
-    NdArray fitted = Samples.fit(g, input, raw, xOption + " '" + x + "'");
-    int[] lab = null;
-    if (y != null) {
-      double[] v = InputFiles.readArray(y, yOption.substring(2)).data();
-      long classes = g.type(g.outputs().get(0)).shape().dim(-1).isSymbolic() ? Long.MAX_VALUE
-          : g.type(g.outputs().get(0)).shape().size(-1);
-      if (v.length != fitted.dim(0)) {
-        throw new UserException(yOption + " '" + y + "' has " + v.length + " labels for " + fitted.dim(0)
-            + " samples in '" + x + "'");
-      }
-      lab = new int[v.length];
-      for (int i = 0; i < v.length; i++) {
-        if (v[i] != Math.rint(v[i]) || v[i] < 0 || v[i] >= classes) {
-          throw new UserException(yOption + " '" + y + "': label " + v[i] + " at index " + i + " is not a class in "
-              + "[0, " + classes + ")");
-        }
-        lab[i] = (int) v[i];
-      }
-    }
-    return new PruneData(Map.of(input, fitted), lab);
   }
 
   private static void print(PrintWriter o, PrintWriter err, PruneReport r) {

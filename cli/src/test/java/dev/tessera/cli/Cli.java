@@ -92,4 +92,39 @@ final class Cli {
       return s.map(x -> x.getFileName().toString()).sorted().toList();
     }
   }
+
+  /**
+   * The class decisions (argmax per sample) of {@code model} on the samples of {@code input}, by {@code predict}:
+   * float, or fixed point with {@code config} (null: float); the predictions go to {@code output}.
+   */
+  static int[] decisions(Path model, Path config, Path input, Path output) throws java.io.IOException {
+    List<String> args = new java.util.ArrayList<>(List.of("predict", model.toString(), "--input", input.toString(),
+        "--output", output.toString()));
+    if (config != null) {
+      args.addAll(List.of("--config", config.toString()));
+    }
+    run(args.toArray(String[]::new)).assertOk();
+    var a = dev.tessera.ir.io.Npy.read(output);
+    int n = (int) a.dim(0);
+    int per = a.size() / n;
+    int[] c = new int[n];
+    for (int s = 0; s < n; s++) {
+      for (int k = 1; k < per; k++) {
+        if (a.data()[s * per + k] > a.data()[s * per + c[s]]) {
+          c[s] = k;
+        }
+      }
+    }
+    return c;
+  }
+
+  /** Fraction of equal decisions. */
+  static double agreement(int[] a, int[] b) {
+    assertEquals(a.length, b.length);
+    int same = 0;
+    for (int i = 0; i < a.length; i++) {
+      same += a[i] == b[i] ? 1 : 0;
+    }
+    return same / (double) a.length;
+  }
 }

@@ -1,6 +1,7 @@
 package dev.tessera.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -90,8 +91,35 @@ class QuantizeTest {
     assertTrue(Cli.run("quantize", m, "--calib", x, "--method", "median", "--out", out).assertUserError().err()
         .contains("--method 'median' must be minmax, percentile, mse or kl"));
     assertTrue(Cli.run("quantize", m, "--calib", x, "--labels", digits("test_labels.npy").toString(), "--out",
-        out).assertUserError().err().contains("hold 450 values for 500 samples"));
+        out).assertUserError().err().contains("has 450 labels for 500 samples"));
     assertEquals(List.of(), List.of(dir.toFile().list()), "nothing written on errors");
+  }
+
+  @Test
+  void referenceMeasuresTheBudgetAgainstTheOriginalOfAPrunedModel(@TempDir Path dir) throws IOException {
+    Path calib = Cli.root().resolve("examples/physics-triggers/jet-tagger/calib.npy");
+    Path pruned = dir.resolve("pruned.onnx");
+    Cli.run("prune", Cli.jetTagger().toString(), "--calib", calib.toString(), "--budget", "macs<=0.5", "--out",
+        pruned.toString(), "--no-compare").assertOk();
+    Path cfg = dir.resolve("q.yml");
+    Path report = dir.resolve("q.json");
+    Cli.Result r = Cli.run("quantize", pruned.toString(), "--calib", calib.toString(), "--reference",
+        Cli.jetTagger().toString(), "--min-agreement", "0.97", "--probes", "0", "--max-width", "12", "--out",
+        cfg.toString(), "--report", report.toString()).assertOk();
+    assertTrue(r.out().contains("reference " + Cli.jetTagger()), r.out());
+    int[] fixed = Cli.decisions(pruned, cfg, calib, dir.resolve("fixed.npy"));
+    double vsOriginal = Cli.agreement(fixed, Cli.decisions(Cli.jetTagger(), null, calib, dir.resolve("f.npy")));
+    double vsPruned = Cli.agreement(fixed, Cli.decisions(pruned, null, calib, dir.resolve("p.npy")));
+    JsonNode j = new ObjectMapper().readTree(report.toFile());
+    assertEquals(vsOriginal, j.get("quantized").get("agreement").asDouble(), 1e-12);
+    assertTrue(vsOriginal != vsPruned, "the check must tell the two references apart");
+    assertTrue(j.get("budgetMet").asBoolean() && vsOriginal >= 0.97, j.toString());
+
+    Cli.Result bad = Cli.run("quantize", pruned.toString(), "--calib", calib.toString(), "--reference",
+        digits("digits_mlp.onnx").toString(), "--out", dir.resolve("bad.yml").toString()).assertUserError();
+    assertTrue(bad.err().contains("reference '" + digits("digits_mlp.onnx") + "' has input 'input' of shape"),
+        bad.err());
+    assertFalse(Files.exists(dir.resolve("bad.yml")));
   }
 
   @Test

@@ -46,18 +46,19 @@ final class Evaluator {
   private final int[] probeDecisions;
   private int evaluations;
 
-  /** With {@code probes} (null: none) whose float decisions are computed here. */
-  Evaluator(Graph prepared, CalibrationSet data, FloatProfile profile, CalibrationSet probes,
+  /** With {@code probes} (null: none) whose decisions by the float graph {@code reference} are computed here. */
+  Evaluator(Graph prepared, Graph reference, CalibrationSet data, FloatProfile profile, CalibrationSet probes,
       EstimateOptions estimate) {
     this.prepared = prepared;
     this.data = data;
     this.profile = profile;
     this.estimate = estimate;
     this.probes = probes;
-    this.probeDecisions = probes == null ? null : floatDecisions(prepared, probes);
+    this.probeDecisions = probes == null ? null : floatDecisions(reference, probes);
   }
 
-  private static int[] floatDecisions(Graph g, CalibrationSet d) {
+  /** The class decisions of a float graph on every sample of {@code d}. */
+  static int[] floatDecisions(Graph g, CalibrationSet d) {
     dev.tessera.ir.interp.FloatInterpreter fi = new dev.tessera.ir.interp.FloatInterpreter(g);
     int[] all = new int[d.size()];
     for (int from = 0; from < d.size(); from += BATCH) {

@@ -86,6 +86,12 @@ public record FloatProfile(Map<String, Range> ranges, Map<String, Range> extreme
     return new FloatProfile(ranges, extremes, decisions, acc, grid);
   }
 
+  /** The same ranges with the class decisions of another float model on the same samples (and its accuracy). */
+  FloatProfile withDecisions(int[] reference, CalibrationSet data) {
+    double acc = data.hasLabels() ? Predictions.agreement(reference, data.labels()) : Double.NaN;
+    return new FloatProfile(ranges, extremes, reference, acc, inputGrid);
+  }
+
   /** The calibrated range of a tensor, or null when it was never computed (e.g. a constant). */
   public Range range(String tensor) {
     return ranges.get(tensor);

@@ -37,16 +37,19 @@ public final class PrecisionSearch {
   private final Consumer<String> progress;
   private final List<String> notes = new ArrayList<>();
 
-  private PrecisionSearch(Graph prepared, CalibrationSet data, SearchOptions opts, Consumer<String> progress) {
+  private PrecisionSearch(Graph prepared, Graph reference, CalibrationSet data, SearchOptions opts,
+      Consumer<String> progress) {
     this.opts = opts;
     this.data = data;
     this.progress = progress;
     progress.accept("calibrating on " + data.size() + " samples (" + opts.method().describe() + ")");
-    this.profile = FloatProfile.of(prepared, data, opts.method());
+    FloatProfile own = FloatProfile.of(prepared, data, opts.method());
+    this.profile = reference == null ? own : own.withDecisions(Evaluator.floatDecisions(reference, data), data);
     SearchSpace s = SearchSpace.of(prepared, profile, opts);
     CalibrationSet probes = opts.probes() == 0 ? null
         : CalibrationSet.of(BoundaryProbes.mixup(data, opts.probes(), 1, probeGrid(profile, opts)));
-    this.evaluator = new Evaluator(prepared, data, profile, probes, opts.estimate());
+    this.evaluator = new Evaluator(prepared, reference == null ? prepared : reference, data, profile, probes,
+        opts.estimate());
     this.planner = new Planner(s, opts);
     this.space = s;
   }
@@ -57,8 +60,19 @@ public final class PrecisionSearch {
    * samples.
    */
   public static SearchResult run(Graph prepared, CalibrationSet data, SearchOptions opts, Consumer<String> progress) {
+    return run(prepared, null, data, opts, progress);
+  }
+
+  /**
+   * As {@link #run(Graph, CalibrationSet, SearchOptions, Consumer)}, with the budget's agreement and float accuracy
+   * measured against the decisions of another float graph, {@code reference} (null: {@code prepared} itself), on the
+   * same inputs: e.g. the original model when {@code prepared} is a pruned copy of it. The reference must take the
+   * same inputs and give the same outputs (shapes) as {@code prepared}.
+   */
+  public static SearchResult run(Graph prepared, Graph reference, CalibrationSet data, SearchOptions opts,
+      Consumer<String> progress) {
     long t0 = System.nanoTime();
-    PrecisionSearch s = new PrecisionSearch(prepared, data, opts, progress);
+    PrecisionSearch s = new PrecisionSearch(prepared, reference, data, opts, progress);
     return s.search(t0);
   }
 

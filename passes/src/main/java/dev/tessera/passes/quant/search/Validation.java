@@ -12,13 +12,7 @@ public final class Validation {
    * on {@code data}; no probes.
    */
   public static Budget.Metrics measure(Graph floatGraph, Graph quantized, CalibrationSet data) {
-    int[] f = new int[data.size()];
-    dev.tessera.ir.interp.FloatInterpreter fi = new dev.tessera.ir.interp.FloatInterpreter(floatGraph);
-    for (int from = 0; from < data.size(); from += Evaluator.BATCH) {
-      int to = Math.min(data.size(), from + Evaluator.BATCH);
-      int[] p = Predictions.of(fi.run(data.slice(from, to)).get(floatGraph.outputs().get(0)));
-      System.arraycopy(p, 0, f, from, p.length);
-    }
+    int[] f = Evaluator.floatDecisions(floatGraph, data);
     int[] q = Evaluator.decisions(quantized, data);
     double acc = data.hasLabels() ? Predictions.agreement(q, data.labels()) : Double.NaN;
     double facc = data.hasLabels() ? Predictions.agreement(f, data.labels()) : Double.NaN;
