@@ -21,10 +21,13 @@ import java.util.Map;
  * @param bramMinBits tables with at least this many bits go to BRAM (HLS target); smaller ones and every table of
  *     the RTL target are LUT ROMs
  * @param assumeType type assumed for tensors that are still float (null: a float tensor is an error)
+ * @param lutsPerAdderBit LUTs per full-adder bit of a shift-add adder graph (RTL target)
+ * @param exactCmvm RTL target: count the adders of the backend's full shared-subexpression construction (seconds
+ *     per layer; for reports) instead of the plain signed-digit graph scaled by the measured sharing factors
  */
 public record EstimateOptions(Target target, int reuseFactor, Map<String, Integer> reuse, int dspMinWidth,
     double lutsPerBitProduct, int lutsPerDsp, int levelsPerStage, int dspLatency, int bramMinBits,
-    FixedType assumeType) {
+    FixedType assumeType, double lutsPerAdderBit, boolean exactCmvm) {
 
   public EstimateOptions {
     if (target == null) {
@@ -41,18 +44,20 @@ public record EstimateOptions(Target target, int reuseFactor, Map<String, Intege
       }
     }
     if (dspMinWidth < 1 || lutsPerBitProduct <= 0 || lutsPerDsp < 0 || levelsPerStage < 1 || dspLatency < 0
-        || bramMinBits < 1) {
+        || bramMinBits < 1 || lutsPerAdderBit <= 0) {
       throw new IllegalArgumentException("dsp min width, luts per bit product, levels per stage and bram min bits "
-          + "must be positive, luts per dsp and dsp latency non-negative");
+          + "and luts per adder bit must be positive, luts per dsp and dsp latency non-negative");
     }
   }
 
   /**
    * Defaults for a target: reuse from the graph metadata, DSP from 9 bits, 0.5 LUT per bit product, 55 LUTs per DSP,
-   * 2 adder levels per stage, 2-cycle DSPs, BRAM from 4096 bits.
+   * 2 adder levels per stage (RTL: 5, the Verilog backend's default pipeline depth), 2-cycle DSPs, BRAM from 4096
+   * bits, 0.93 LUT per adder bit (Yosys synth_xilinx on the jet tagger), the fast (scaled) adder count.
    */
   public static EstimateOptions of(Target target) {
-    return new EstimateOptions(target, 0, Map.of(), 9, 0.5, 55, 2, 2, 4096, null);
+    return new EstimateOptions(target, 0, Map.of(), 9, 0.5, 55, target == Target.SHIFT_ADD_RTL ? 5 : 2, 2, 4096,
+        null, 0.93, false);
   }
 
   public static EstimateOptions hls() {
@@ -65,12 +70,12 @@ public record EstimateOptions(Target target, int reuseFactor, Map<String, Intege
 
   public EstimateOptions withTarget(Target t) {
     return new EstimateOptions(t, reuseFactor, reuse, dspMinWidth, lutsPerBitProduct, lutsPerDsp, levelsPerStage,
-        dspLatency, bramMinBits, assumeType);
+        dspLatency, bramMinBits, assumeType, lutsPerAdderBit, exactCmvm);
   }
 
   public EstimateOptions withReuseFactor(int rf) {
     return new EstimateOptions(target, rf, reuse, dspMinWidth, lutsPerBitProduct, lutsPerDsp, levelsPerStage,
-        dspLatency, bramMinBits, assumeType);
+        dspLatency, bramMinBits, assumeType, lutsPerAdderBit, exactCmvm);
   }
 
   /** The same options with a reuse factor for one node. */
@@ -78,23 +83,29 @@ public record EstimateOptions(Target target, int reuseFactor, Map<String, Intege
     Map<String, Integer> m = new LinkedHashMap<>(reuse);
     m.put(node, rf);
     return new EstimateOptions(target, reuseFactor, m, dspMinWidth, lutsPerBitProduct, lutsPerDsp, levelsPerStage,
-        dspLatency, bramMinBits, assumeType);
+        dspLatency, bramMinBits, assumeType, lutsPerAdderBit, exactCmvm);
   }
 
   public EstimateOptions withDspMinWidth(int w) {
     return new EstimateOptions(target, reuseFactor, reuse, w, lutsPerBitProduct, lutsPerDsp, levelsPerStage,
-        dspLatency, bramMinBits, assumeType);
+        dspLatency, bramMinBits, assumeType, lutsPerAdderBit, exactCmvm);
   }
 
   public EstimateOptions withLevelsPerStage(int levels) {
     return new EstimateOptions(target, reuseFactor, reuse, dspMinWidth, lutsPerBitProduct, lutsPerDsp, levels,
-        dspLatency, bramMinBits, assumeType);
+        dspLatency, bramMinBits, assumeType, lutsPerAdderBit, exactCmvm);
   }
 
   /** The same options assuming {@code type} for float tensors (to estimate a graph before precision is applied). */
   public EstimateOptions withAssumeType(FixedType type) {
     return new EstimateOptions(target, reuseFactor, reuse, dspMinWidth, lutsPerBitProduct, lutsPerDsp,
-        levelsPerStage, dspLatency, bramMinBits, type);
+        levelsPerStage, dspLatency, bramMinBits, type, lutsPerAdderBit, exactCmvm);
+  }
+
+  /** The same options counting the backend's exact shared-subexpression adder graphs (RTL target; slow). */
+  public EstimateOptions withExactCmvm(boolean exact) {
+    return new EstimateOptions(target, reuseFactor, reuse, dspMinWidth, lutsPerBitProduct, lutsPerDsp,
+        levelsPerStage, dspLatency, bramMinBits, assumeType, lutsPerAdderBit, exact);
   }
 
   /**

@@ -1,7 +1,8 @@
 package dev.tessera.passes.estimate;
 
 /**
- * The cost of a {@link LinearLayer}: the products (multipliers on the HLS target, canonical-signed-digit adders on
+ * The cost of a {@link LinearLayer}; on the RTL target a Dense or Conv is costed by {@link ShiftAddCost}, and this
+ * per-weight model remains for the HLS target and for unfolded BatchNorms. The per-weight model: the products (multipliers on the HLS target, canonical-signed-digit adders on
  * the RTL target), one balanced adder tree per output unit whose level {@code l} adders are
  * {@code min(accWidth, productWidth + l)} bits wide, pipeline registers every {@code levelsPerStage} adder levels,
  * the requantization to the output type and an output register.
@@ -14,6 +15,12 @@ final class LinearCost {
   record Result(Cost cost, long latency, long interval) {}
 
   static Result of(LinearLayer l, Primitives p, int reuse) {
+    if (!p.hls() && l.rtl() != null) {
+      Result r = ShiftAddCost.of(l, l.rtl(), p);
+      if (r != null) {
+        return r;
+      }
+    }
     Cost products = Cost.ZERO;
     Cost tree = Cost.ZERO;
     double ff = 0;

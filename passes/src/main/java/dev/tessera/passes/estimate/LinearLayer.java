@@ -1,6 +1,7 @@
 package dev.tessera.passes.estimate;
 
 import dev.tessera.ir.FixedType;
+import java.math.BigInteger;
 
 /**
  * A constant-weight linear layer as the cost models see it: per output unit its raw weights and whether it has a
@@ -14,8 +15,17 @@ import dev.tessera.ir.FixedType;
  * @param acc accumulator type (its width is the widest adder)
  * @param out output type
  * @param positions positions per sample that one instance computes one after the other
+ * @param rtl how the shift-add backend sees the layer, or null when it is not a Dense or Conv
  */
-record LinearLayer(long[][] weights, boolean[] bias, int wx, int ww, FixedType acc, FixedType out, long positions) {
+record LinearLayer(long[][] weights, boolean[] bias, int wx, int ww, FixedType acc, FixedType out, long positions,
+    Rtl rtl) {
+
+  /**
+   * The layer as the Verilog backend's constant matrix-vector product: weights shifted left by {@code weightShift} to
+   * the fraction bits of the exact sum, per-unit offsets (bias aligned to the sum plus the folded rounding
+   * constant), inputs in the raw range {@code [inMin, inMax]}.
+   */
+  record Rtl(BigInteger[] offsets, int weightShift, long inMin, long inMax) {}
 
   int units() {
     return weights.length;

@@ -41,7 +41,12 @@ final class OpCost {
     long par = o.parallel(y);
     long pos = o.positions(y);
     if (op instanceof Op.Relu) {
-      return elementwise(p.relu(ty.width()).plus(p.requantize(o.type(n, x), ty)), par, pos);
+      Cost c = p.relu(ty.width()).plus(p.requantize(o.type(n, x), ty));
+      if (!p.hls()) {
+        // the Verilog backend's Relu is combinational (its inputs come from a register)
+        return new LinearCost.Result(c.times(par * pos), 0, 1);
+      }
+      return elementwise(c, par, pos);
     }
     if (op instanceof Op.LeakyRelu l) {
       int wx = o.width(n, x);
@@ -186,14 +191,18 @@ final class OpCost {
       return new LinearCost.Result(c, Math.max(1, p.stages(levels + 1)), 1);
     }
     int wt = s.expTable() != null ? s.expTable().type().width() : DEFAULT_TABLE_WIDTH;
-    Cost c = table(s.expTable(), len);
+    Cost c = p.hls() ? table(s.expTable(), len) : rtlExpTable(s.expTable(), len, wx);
     int depth = 0;
     if (s.mode() == SoftmaxMode.STABLE) {
       c = c.plus(p.max2(wx).times(len - 1)).plus(p.adders(len, wx + 1));
       depth += levels + 1;
     }
     int wsum = wt + levels;
-    c = c.plus(p.adders(len - 1, wsum)).plus(table(s.invTable(), 1));
+    c = c.plus(p.adders(len - 1, wsum)).plus(p.hls() ? table(s.invTable(), 1) : rtlInvTable(s.invTable()));
+    if (!p.hls()) {
+      // register stages of the backend's pipeline: the inputs past the maximum, the exp values, the sum's operands
+      c = c.plus(Cost.ffs((double) len * (wx + 2 * wt)));
+    }
     Cost mult = p.multiplier(wt, s.invTable() != null ? s.invTable().type().width() : DEFAULT_TABLE_WIDTH);
     c = c.plus(mult.times(len)).plus(Cost.ffs((double) len * ty.width()));
     depth += levels;
@@ -264,6 +273,28 @@ final class OpCost {
     TableSpec spec = t != null ? t : new TableSpec(DEFAULT_TABLE_SIZE, -8, 4,
         FixedType.signed(DEFAULT_TABLE_WIDTH, 8));
     return p.table(spec, lookups, spec.type().width());
+  }
+
+  /**
+   * The exp tables of the RTL softmax: LUT ROMs of which only the {@code 2^wx} entries that {@code x - max} can
+   * index are read, so Yosys keeps at most those (jet tagger at 8 bits: 450 LUTs for the whole softmax).
+   */
+  private Cost rtlExpTable(TableSpec t, long lookups, int wx) {
+    int size = t != null ? t.size() : DEFAULT_TABLE_SIZE;
+    int wt = t != null ? t.type().width() : DEFAULT_TABLE_WIDTH;
+    long reachable = wx >= 30 ? size : Math.min(size, 1L << wx);
+    return Cost.luts((double) lookups * wt * Math.ceil(reachable / 64.0));
+  }
+
+  /** The reciprocal table of the RTL softmax: Yosys infers one 18 Kb block ROM when it has bramMinBits or more. */
+  private Cost rtlInvTable(TableSpec t) {
+    int size = t != null ? t.size() : DEFAULT_TABLE_SIZE;
+    int wt = t != null ? t.type().width() : DEFAULT_TABLE_WIDTH;
+    long bits = (long) size * wt;
+    if (bits >= p.options().bramMinBits()) {
+      return new Cost(0, 0, 0, (long) Math.ceil(bits / 18432.0), 0, 0);
+    }
+    return table(t, 1);
   }
 
   private static int widthOr(FixedType t) {

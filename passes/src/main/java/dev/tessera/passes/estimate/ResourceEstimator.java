@@ -5,6 +5,7 @@ import dev.tessera.ir.Graph;
 import dev.tessera.ir.Node;
 import dev.tessera.ir.diag.NodeException;
 import dev.tessera.ir.op.Op;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -103,8 +104,9 @@ public final class ResourceEstimator {
     }
     boolean[] bias = biasFlags(n, o, noBias ? null : n.input(2), out);
     long positions = Math.max(1, o.elements(x) / in);
-    return new LinearLayer(perUnit, bias, tx.width(), tw.width(), accumulator(accum, tx, tw, in),
-        o.type(n, n.output()), positions);
+    FixedType ty = o.type(n, n.output());
+    return new LinearLayer(perUnit, bias, tx.width(), tw.width(), accumulator(accum, tx, tw, in), ty, positions,
+        rtl(n, o, tx, tw, noBias ? null : n.input(2), out, ty));
   }
 
   private static LinearLayer conv(Node n, Operands o, Op.Conv c) {
@@ -119,8 +121,10 @@ public final class ResourceEstimator {
     }
     FixedType tx = o.type(n, n.input(0));
     FixedType tw = o.type(n, weight);
+    FixedType ty = o.type(n, n.output());
     return new LinearLayer(perUnit, biasFlags(n, o, n.input(2), units), tx.width(), tw.width(),
-        accumulator(c.accum(), tx, tw, fan), o.type(n, n.output()), o.positions(n.output()));
+        accumulator(c.accum(), tx, tw, fan), ty, o.positions(n.output()),
+        c.group() == 1 ? rtl(n, o, tx, tw, n.input(2), units, ty) : null);
   }
 
   /** An unfolded BatchNorm: per channel one constant multiplication by {@code γ/√(σ²+ε)} and a bias. */
@@ -144,7 +148,7 @@ public final class ResourceEstimator {
       }
     }
     return new LinearLayer(w, bias, tx.width(), tw.width(), accumulator(null, tx, tw, 1), o.type(n, n.output()),
-        o.positions(n.output()));
+        o.positions(n.output()), null);
   }
 
   /** MatMul of two variables: {@code m·k·n} multipliers and {@code m·n·(k-1)} adders per sample. */
@@ -164,6 +168,31 @@ public final class ResourceEstimator {
     long latency = multCycles + p.stages(Primitives.ceilLog2(k)) + reuse - 1;
     return new LinearCost.Result(c.reused(reuse).plus(Cost.ffs((double) outputs * o.width(n, n.output()))),
         latency, reuse);
+  }
+
+  /**
+   * The backend's view of a Dense or Conv (backends/verilog LinearLayer): the exact sum has the larger of the
+   * products' and the bias's fraction bits, weights and bias are shifted to it, the rounding constant of the output
+   * type is folded into the offsets; the inputs span their type's raw range, from 0 when a Relu makes them.
+   */
+  private static LinearLayer.Rtl rtl(Node n, Operands o, FixedType tx, FixedType tw, String bias, int units,
+      FixedType ty) {
+    FixedType tb = bias == null ? null : o.type(n, bias);
+    int fp = tx.fractionBits() + tw.fractionBits();
+    int fs = tb == null ? fp : Math.max(fp, tb.fractionBits());
+    BigInteger fold = ShiftAddCost.foldable(fs, ty);
+    BigInteger[] off = new BigInteger[units];
+    long[] raw = bias == null ? null : o.raw(n, bias);
+    for (int j = 0; j < units; j++) {
+      off[j] = raw == null ? fold : BigInteger.valueOf(raw[j]).shiftLeft(fs - tb.fractionBits()).add(fold);
+    }
+    if (tx.width() > 62) {
+      return null;
+    }
+    Node producer = o.graph().producer(n.input(0));
+    boolean relu = producer != null && producer.op() instanceof Op.Relu;
+    long lo = relu ? 0 : tx.minRaw().longValueExact();
+    return new LinearLayer.Rtl(off, fs - fp, lo, tx.maxRaw().longValueExact());
   }
 
   private static boolean[] biasFlags(Node n, Operands o, String bias, int units) {

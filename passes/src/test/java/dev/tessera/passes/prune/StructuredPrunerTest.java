@@ -121,12 +121,12 @@ class StructuredPrunerTest {
     assumeExamples();
     Graph g = PruneExamples.model("jet-tagger/jet_tagger.onnx");
     PruneData calib = PruneExamples.data(g, "jet-tagger/calib.npy", null).first(500);
-    PruneOptions o = PruneOptions.of(PruneBudget.parse("lut<=30000")).withPrecision(
+    PruneOptions o = PruneOptions.of(PruneBudget.parse("lut<=12000")).withPrecision(
         dev.tessera.ir.FixedType.signed(8, 3)).withAllVariants(false);
     StructuredPruner.Result r = new StructuredPruner(o, null).prune(g, calib, null);
-    assertTrue(r.report().costAfter() <= 30000, r.report().costAfter() + " LUTs");
+    assertTrue(r.report().costAfter() <= 12000, r.report().costAfter() + " LUTs");
     assertEquals(r.report().after().lut(), (long) r.report().costAfter());
-    assertTrue(r.report().costBefore() > 30000);
+    assertTrue(r.report().costBefore() > 12000);
   }
 
   @Test

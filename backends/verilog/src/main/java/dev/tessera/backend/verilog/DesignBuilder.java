@@ -1,6 +1,6 @@
 package dev.tessera.backend.verilog;
 
-import dev.tessera.backend.verilog.arith.Range;
+import dev.tessera.ir.arith.Range;
 import dev.tessera.backend.verilog.rtl.Bits;
 import dev.tessera.backend.verilog.rtl.Bus;
 import dev.tessera.backend.verilog.rtl.RtlModule;
@@ -188,6 +188,20 @@ final class DesignBuilder {
             + "), not axis " + s.axis());
       }
       return IntegerLayers.isoftmax(mod, n.name(), x, s.k(), s.outFrac(), ty);
+    }
+    if (op instanceof Op.ILayerNorm l) {
+      int rank = g.type(n.input(0)).shape().rank();
+      int axis = (l.axis() < 0 ? l.axis() + rank : l.axis()) - (rank - x.shape().length);
+      if (axis < 0 || axis >= Math.max(1, x.shape().length)) {
+        throw new IllegalArgumentException("integer-only layer normalization over axis " + l.axis()
+            + " includes the batch axis or lies outside rank " + rank);
+      }
+      long row = 1;
+      for (int a = axis; a < x.shape().length; a++) {
+        row *= x.shape()[a];
+      }
+      return LayerNormLayer.build(mod, n.name(), x, Math.toIntExact(row),
+          new dev.tessera.ir.intops.IntLayerNorm(l.outFrac(), l.epsilon()), ty, os);
     }
     if (op instanceof Op.Reshape) {
       return ElementLayers.move(mod, n.name(), "Reshape", x, identity(x.size()), ty, os);

@@ -1,8 +1,8 @@
 package dev.tessera.backend.verilog;
 
-import dev.tessera.backend.verilog.arith.AdderGraph;
-import dev.tessera.backend.verilog.arith.Cmvm;
-import dev.tessera.backend.verilog.arith.Range;
+import dev.tessera.ir.arith.AdderGraph;
+import dev.tessera.ir.arith.Cmvm;
+import dev.tessera.ir.arith.Range;
 import dev.tessera.backend.verilog.rtl.AdderGraphRtl;
 import dev.tessera.backend.verilog.rtl.Bits;
 import dev.tessera.backend.verilog.rtl.Bus;

@@ -1,6 +1,6 @@
 package dev.tessera.backend.verilog;
 
-import dev.tessera.backend.verilog.arith.Range;
+import dev.tessera.ir.arith.Range;
 import dev.tessera.backend.verilog.rtl.Bits;
 import dev.tessera.backend.verilog.rtl.Quantize;
 import dev.tessera.backend.verilog.rtl.RtlModule;
@@ -25,6 +25,12 @@ import java.util.List;
  * register stage per quotient bit, and {@code y = (E R + 2^(s+1)) >> (s+2)}.
  */
 final class IntegerLayers {
+  /**
+   * Adder levels between registers in the softmax row sum: Yosys synth_xilinx gives a logic depth of 15 cells for a
+   * one-stage sum of 8 values of 34 bits, 20 for 32 and 26 for 128 (a shift-add layer: 18).
+   */
+  static final int SUM_LEVELS = 3;
+
   private IntegerLayers() {}
 
   /** {@code Q_Ty(A * E(min(x, 0)))} elementwise. */
@@ -206,7 +212,7 @@ final class IntegerLayers {
         expStages = e.stages;
       }
       stages += expStages;
-      // S = sum E (one register)
+      // S = sum E: an adder tree with a register every SUM_LEVELS levels (one stage up to 8 values)
       BigInteger emax = BigInteger.valueOf(ex.unscaledMax());
       BigInteger smax = BigInteger.ZERO;
       BigInteger smin = BigInteger.ZERO;
@@ -215,12 +221,37 @@ final class IntegerLayers {
       }
       smin = emax;
       int ws = smax.bitLength();
-      StringBuilder sum = new StringBuilder();
-      for (Sig e : es) {
-        sum.append(sum.length() == 0 ? "" : " + ").append(Bits.value(e, ws, m));
+      List<Sig> terms = new ArrayList<>(es);
+      int sumStages = 0;
+      int level = 0;
+      while (terms.size() > 1 || sumStages == 0) {
+        for (int l = 0; l < SUM_LEVELS && terms.size() > 1; l++) {
+          List<Sig> next = new ArrayList<>();
+          for (int i = 0; i + 1 < terms.size(); i += 2) {
+            Sig a = terms.get(i);
+            Sig b = terms.get(i + 1);
+            Range r = new Range(a.range().min().add(b.range().min()), a.range().max().add(b.range().max()));
+            int w = r.max().bitLength();
+            next.add(m.wire(g + "sum_l" + level + "_", w, false, r, Bits.value(a, w, m) + " + "
+                + Bits.value(b, w, m), null));
+          }
+          if (terms.size() % 2 == 1) {
+            next.add(terms.get(terms.size() - 1));
+          }
+          terms = next;
+          level++;
+        }
+        List<Sig> regs = new ArrayList<>();
+        for (Sig v : terms) {
+          Range r = terms.size() == 1 ? new Range(smin, smax) : v.range();
+          int w = r.max().bitLength();
+          regs.add(m.reg(g + (terms.size() == 1 ? "sum" : "sum_r"), w, false, r, Bits.value(v, w, m), null));
+        }
+        terms = regs;
+        sumStages++;
       }
-      Sig s = m.reg(g + "sum", ws, false, new Range(smin, smax), sum.toString(), null);
-      stages++;
+      Sig s = terms.get(0);
+      stages += sumStages;
       // leading-one detector: lz = ws - bitLength(S); Sn = S << lz
       int minLen = smin.bitLength();
       int lzMax = ws - minLen;
@@ -240,8 +271,9 @@ final class IntegerLayers {
       List<List<Sig>> delayed = new ArrayList<>();
       for (int i = 0; i < len; i++) {
         Sig e = es.get(i);
-        e = m.reg(g + "e" + i + "_d", e, null);
-        e = m.reg(g + "e" + i + "_d", e, null);
+        for (int d = 0; d <= sumStages; d++) {
+          e = m.reg(g + "e" + i + "_d", e, null);
+        }
         delayed.add(new ArrayList<>(List.of(e)));
       }
       // restoring divider: r = 2^(ws-2); per quotient bit j = Fo+3 .. 0: r = 2r; bit = r >= Sn; r -= bit ? Sn : 0

@@ -1,6 +1,6 @@
 package dev.tessera.backend.verilog;
 
-import dev.tessera.backend.verilog.arith.Range;
+import dev.tessera.ir.arith.Range;
 import dev.tessera.ir.op.TableSpec;
 import java.math.BigInteger;
 

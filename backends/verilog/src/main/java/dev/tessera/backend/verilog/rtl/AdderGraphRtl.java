@@ -1,8 +1,9 @@
 package dev.tessera.backend.verilog.rtl;
 
-import dev.tessera.backend.verilog.arith.AdderGraph;
-import dev.tessera.backend.verilog.arith.AdderNode;
-import dev.tessera.backend.verilog.arith.Term;
+import dev.tessera.ir.arith.AdderGraph;
+import dev.tessera.ir.arith.AdderNode;
+import dev.tessera.ir.arith.Pipeline;
+import dev.tessera.ir.arith.Term;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Map;
  * Prints an {@link AdderGraph} into a module. Every wire has the width of its exact bounds; an adder
  * {@code a +- (b << s)} takes its low {@code s} bits from {@code a} as wires and adds only the bits above. A register
  * stage closes after every {@code levelsPerStage} adder levels: a node at level {@code d} is computed in stage
- * {@code (d - 1) / K} (see {@link #stages} for the choice of levels) and operands from earlier stages come through
+ * {@code (d - 1) / K} ({@link Pipeline#stages} chooses the levels) and operands from earlier stages come through
  * delay registers.
  */
 public final class AdderGraphRtl {
@@ -44,72 +45,7 @@ public final class AdderGraphRtl {
     this.k = k;
     this.prefix = prefix;
     base = new Sig[g.nodes().size()];
-    stageOf = stages(g, k);
-  }
-
-  /**
-   * Stages of the nodes: each node either as early as possible (its depth) or as late as its consumers allow (one
-   * level below its earliest consumer, outputs at the deepest level), whichever schedule needs fewer register bits
-   * (a value crossing {@code t} stage boundaries costs {@code t} times its width; delay chains are shared by the
-   * consumers of a value). Graphs with multipliers stay as early as possible, so a multiplier keeps a stage of its
-   * own.
-   */
-  static int[] stages(AdderGraph g, int k) {
-    int n = g.nodes().size();
-    int[] asap = new int[n];
-    for (AdderNode a : g.nodes()) {
-      asap[a.id()] = stage(a.depth(), k);
-    }
-    if (g.multipliers() > 0) {
-      return asap;
-    }
-    int top = g.depth();
-    int[] level = new int[n];
-    java.util.Arrays.fill(level, Integer.MAX_VALUE);
-    for (Term t : g.outputs()) {
-      level[t.node()] = top;
-    }
-    for (int id = n - 1; id >= 0; id--) {
-      AdderNode a = g.node(id);
-      if (a.kind() != AdderNode.Kind.ADD) {
-        continue;
-      }
-      int l = level[id] == Integer.MAX_VALUE ? a.depth() : level[id];
-      level[id] = l;
-      level[a.a()] = Math.min(level[a.a()], l - 1);
-      level[a.b()] = Math.min(level[a.b()], l - 1);
-    }
-    int[] alap = new int[n];
-    for (AdderNode a : g.nodes()) {
-      alap[a.id()] = a.kind() == AdderNode.Kind.ADD ? stage(level[a.id()], k) : 0;
-    }
-    return registerBits(g, alap, k) < registerBits(g, asap, k) ? alap : asap;
-  }
-
-  /** Register bits a schedule needs: per value, its width times the stages it is carried forward. */
-  static long registerBits(AdderGraph g, int[] st, int k) {
-    int n = g.nodes().size();
-    int[] lastUse = new int[n];
-    java.util.Arrays.fill(lastUse, -1);
-    for (AdderNode a : g.nodes()) {
-      if (a.a() >= 0) {
-        lastUse[a.a()] = Math.max(lastUse[a.a()], st[a.id()]);
-      }
-      if (a.b() >= 0) {
-        lastUse[a.b()] = Math.max(lastUse[a.b()], st[a.id()]);
-      }
-    }
-    int last = stage(g.depth(), k);
-    for (Term t : g.outputs()) {
-      lastUse[t.node()] = last;
-    }
-    long bits = 0;
-    for (AdderNode a : g.nodes()) {
-      if (a.kind() != AdderNode.Kind.CONST && lastUse[a.id()] > st[a.id()]) {
-        bits += (long) (lastUse[a.id()] - st[a.id()]) * a.width();
-      }
-    }
-    return bits;
+    stageOf = Pipeline.stages(g, k);
   }
 
   /** Emits {@code g}; {@code inputs.apply(i)} gives input {@code i}, asked only for inputs that are used. */
@@ -121,13 +57,8 @@ public final class AdderGraphRtl {
     return new AdderGraphRtl(m, g, inputs, levelsPerStage, prefix).run();
   }
 
-  /** Stage of a node of depth {@code d}. */
-  public static int stage(int depth, int levelsPerStage) {
-    return depth == 0 ? 0 : (depth - 1) / levelsPerStage;
-  }
-
   private Emitted run() {
-    int last = stage(g.depth(), k);
+    int last = Pipeline.stage(g.depth(), k);
     for (AdderNode n : g.nodes()) {
       base[n.id()] = switch (n.kind()) {
         case INPUT -> null;

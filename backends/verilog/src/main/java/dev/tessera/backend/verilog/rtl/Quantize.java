@@ -1,6 +1,6 @@
 package dev.tessera.backend.verilog.rtl;
 
-import dev.tessera.backend.verilog.arith.Range;
+import dev.tessera.ir.arith.Range;
 import dev.tessera.ir.FixedType;
 import dev.tessera.ir.Rounding;
 import java.math.BigInteger;

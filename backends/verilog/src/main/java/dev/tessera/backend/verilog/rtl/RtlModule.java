@@ -1,6 +1,6 @@
 package dev.tessera.backend.verilog.rtl;
 
-import dev.tessera.backend.verilog.arith.Range;
+import dev.tessera.ir.arith.Range;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.BitSet;

@@ -1,4 +1,4 @@
-package dev.tessera.backend.verilog.arith;
+package dev.tessera.ir.arith;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -65,5 +65,16 @@ public final class Csd {
     long t = n + h;
     long c = h ^ t;
     return Long.bitCount(c);
+  }
+
+  /** Distance between the highest and the lowest nonzero digit (0 for 0 and ±2^k). */
+  public static int span(long v) {
+    List<Digit> d = digits(v);
+    return d.isEmpty() ? 0 : d.get(d.size() - 1).position() - d.get(0).position();
+  }
+
+  /** True for 0 and ±2^k: multiplying by it is wiring. */
+  public static boolean free(long v) {
+    return weight(v) <= 1;
   }
 }

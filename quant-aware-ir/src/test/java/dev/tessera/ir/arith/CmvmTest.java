@@ -1,4 +1,4 @@
-package dev.tessera.backend.verilog.arith;
+package dev.tessera.ir.arith;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.tessera.backend.verilog.arith;
+package dev.tessera.ir.arith;
 
 /**
  * A signed, shifted reference to a node: the value {@code sign * (node << shift)}.

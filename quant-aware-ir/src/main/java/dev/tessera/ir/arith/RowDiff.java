@@ -1,4 +1,4 @@
-package dev.tessera.backend.verilog.arith;
+package dev.tessera.ir.arith;
 
 import java.util.Arrays;
 

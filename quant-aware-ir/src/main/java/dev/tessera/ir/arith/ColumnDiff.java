@@ -1,4 +1,4 @@
-package dev.tessera.backend.verilog.arith;
+package dev.tessera.ir.arith;
 
 /**
  * First stage of the shift-add construction (docs/shift-add.md): where a column of the weight matrix is close to a

@@ -1,4 +1,4 @@
-package dev.tessera.passes.estimate;
+package dev.tessera.ir.arith;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,28 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class CsdTest {
+/** The counts of the canonical signed-digit form that the resource estimator reads. */
+class CsdWeightTest {
 
   @Test
   void digitsOfTheNonAdjacentForm() {
-    assertEquals(0, Csd.digits(0));
-    assertEquals(1, Csd.digits(1));
-    assertEquals(1, Csd.digits(-64));
-    assertEquals(2, Csd.digits(3)); // 4 - 1
-    assertEquals(2, Csd.digits(7)); // 8 - 1
-    assertEquals(2, Csd.digits(-5)); // -(4 + 1)
-    assertEquals(3, Csd.digits(11)); // 16 - 4 - 1
-    assertEquals(4, Csd.digits(85)); // 64 + 16 + 4 + 1
-    assertEquals(2, Csd.digits(255)); // 256 - 1
-    assertEquals(1, Csd.digits(Long.MIN_VALUE));
+    assertEquals(0, Csd.weight(0));
+    assertEquals(1, Csd.weight(1));
+    assertEquals(1, Csd.weight(-64));
+    assertEquals(2, Csd.weight(3)); // 4 - 1
+    assertEquals(2, Csd.weight(7)); // 8 - 1
+    assertEquals(2, Csd.weight(-5)); // -(4 + 1)
+    assertEquals(3, Csd.weight(11)); // 16 - 4 - 1
+    assertEquals(4, Csd.weight(85)); // 64 + 16 + 4 + 1
+    assertEquals(2, Csd.weight(255)); // 256 - 1
+    assertEquals(1, Csd.weight(Long.MIN_VALUE));
   }
 
   @Test
   void digitsNeverExceedBinaryOnesAndMatchBruteForce() {
     for (long c = -4096; c <= 4096; c++) {
-      int d = Csd.digits(c);
+      int d = Csd.weight(c);
       assertTrue(d <= Long.bitCount(Math.abs(c)), "csd of " + c);
-      assertEquals(Csd.digits(-c), d);
+      assertEquals(Csd.weight(-c), d);
+      assertEquals(Csd.digits(c).size(), d, "weight = number of digits of " + c);
       // the non-adjacent form has about a third of the bits nonzero and never two adjacent: d <= ceil(bits / 2)
       int bits = 64 - Long.numberOfLeadingZeros(Math.abs(c));
       assertTrue(d <= (bits + 2) / 2, "csd of " + c);
