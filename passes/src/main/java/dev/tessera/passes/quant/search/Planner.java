@@ -13,9 +13,10 @@ import java.util.Map;
 
 /**
  * Turns fraction bits per knob into the types of a {@link PrecisionConfig}. Integer bits: inputs and saturating
- * results from their calibrated range; constants from their values rounded at the chosen fraction bits; results in
- * safe mode from {@link IntervalAnalysis} of the graph quantized with very wide results (the ranges do not depend
- * on the integer bits, so one analysis gives all of them).
+ * results from their calibrated range, or from a given count where the search lowered it ({@link #plan(int[],
+ * int[])}); constants from their values rounded at the chosen fraction bits; results in safe mode from
+ * {@link IntervalAnalysis} of the graph quantized with very wide results (the ranges do not depend on the integer
+ * bits, so one analysis gives all of them).
  */
 final class Planner {
   /** Integer bits of results in the analysis pass: wide enough for any realistic range. */
@@ -47,17 +48,27 @@ final class Planner {
   }
 
   Plan plan(int[] fraction) {
+    return plan(fraction, null);
+  }
+
+  /**
+   * The plan of {@code fraction} bits per knob, with {@code integer} bits per knob (null: every knob's calibrated
+   * count) for the knobs whose integer bits are fixed (inputs and saturating results; ignored for the others).
+   */
+  Plan plan(int[] fraction, int[] integer) {
     int k = space.size();
     FixedType[] types = new FixedType[k];
     boolean safe = opts.overflow() == OverflowMode.SAFE;
     for (int i = 0; i < k; i++) {
       SearchSpace.KnobInfo info = space.get(i);
       int f = fraction[i];
+      int ib = integer != null && info.integerBits() != null ? integer[i] : info.integerBits() == null ? 0
+          : info.integerBits();
       types[i] = switch (info.knob().role()) {
-        case INPUT -> type(info.signed(), info.integerBits(), f, Rounding.RND_CONV, Overflow.SAT);
+        case INPUT -> type(info.signed(), ib, f, Rounding.RND_CONV, Overflow.SAT);
         case WEIGHT, BIAS -> type(info.signed(), Grid.integerBits(info.values(), f, info.signed()), f,
             Rounding.RND_CONV, Overflow.SAT);
-        case RESULT -> info.saturating() ? type(info.signed(), info.integerBits(), f, opts.rounding(), Overflow.SAT)
+        case RESULT -> info.saturating() ? type(info.signed(), ib, f, opts.rounding(), Overflow.SAT)
             : type(true, WIDE, f, opts.rounding(), Overflow.WRAP);
       };
     }

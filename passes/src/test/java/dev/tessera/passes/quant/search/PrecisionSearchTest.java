@@ -86,8 +86,11 @@ class PrecisionSearchTest {
     assertTrue(r.budgetMet());
     LayerReport fc1 = r.layers().stream().filter(l -> l.node().equals("fc1")).findFirst().orElseThrow();
     assertEquals(Overflow.SAT, fc1.result().overflow());
-    // integer bits from the calibrated range [-4.40, 5.03]: 4 (signed), against the proven bound's larger count
-    assertEquals(4, fc1.result().integerBits());
+    // integer bits from the calibrated range [-4.40, 5.03]: 4 (signed), against the proven bound's larger count;
+    // the integer descent may saturate rare values at fewer (here 3: the budget still holds)
+    int ib = fc1.result().integerBits();
+    assertTrue(ib <= 4 && ib >= 4 - PrecisionSearch.MAX_INTEGER_CUT, () -> "fc1 integer bits " + ib);
+    assertTrue(fc1.overflows() > 0 || ib == 4, "fewer integer bits than calibrated saturate some calibration value");
   }
 
   @Test
@@ -98,5 +101,43 @@ class PrecisionSearchTest {
     assertEquals(1, r.notes().size());
     assertTrue(r.notes().get(0).contains("fails already at width 6"), r.notes().get(0));
     assertNotEquals(0, r.evaluations());
+  }
+
+  @Test
+  void theResultNeverCostsMoreThanAUniformWidthThatMeetsTheBudget() {
+    SearchOptions o = options().withOverflow(OverflowMode.SATURATE).withMaxWidth(12).withProbes(0);
+    SearchResult r = PrecisionSearch.run(prepared, calib, o, s -> { });
+    assertTrue(r.budgetMet(), () -> "budget: " + r.metrics());
+    // every uniform width (each searched tensor w bits over its range), measured as the search measures
+    FloatProfile profile = FloatProfile.of(prepared, calib, o.method());
+    SearchSpace space = SearchSpace.of(prepared, profile, o);
+    Planner planner = new Planner(space, o);
+    Evaluator ev = new Evaluator(prepared, prepared, calib, profile, null, o.estimate());
+    int met = 0;
+    for (int w = o.maxWidth(); w >= o.minWidth(); w--) {
+      int[] f = new int[space.size()];
+      for (int i = 0; i < f.length; i++) {
+        SearchSpace.KnobInfo k = space.get(i);
+        f[i] = k.exactFraction() != null ? k.exactFraction()
+            : Math.max(k.minFraction(), k.maxFraction() - (o.maxWidth() - w));
+      }
+      Evaluator.Eval e = ev.evaluate(planner.plan(f).config());
+      if (o.budget().holds(e.metrics())) {
+        met++;
+        long uniform = e.estimate().total().lutEquivalents();
+        long found = r.after().total().lutEquivalents();
+        int width = w;
+        assertTrue(found <= uniform, () -> "found " + found + " against uniform width " + width + ": " + uniform);
+      }
+    }
+    assertTrue(met >= 2, "several uniform widths meet the budget");
+    // saturating mode: the integer descent saturates some result below its calibrated integer bits
+    assertTrue(r.layers().stream().anyMatch(l -> !l.op().equals("Input") && !l.op().equals("Softmax")
+        && l.result().integerBits() < calibratedIntegerBits(l)), "no result below its calibrated integer bits");
+  }
+
+  private static int calibratedIntegerBits(LayerReport l) {
+    return dev.tessera.passes.quant.calib.IntegerBits.forRange(
+        new dev.tessera.passes.quant.calib.Range(l.rangeLo(), l.rangeHi()), l.result().signed(), true);
   }
 }
