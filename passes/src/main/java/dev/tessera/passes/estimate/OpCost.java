@@ -3,6 +3,8 @@ package dev.tessera.passes.estimate;
 import dev.tessera.ir.FixedType;
 import dev.tessera.ir.Node;
 import dev.tessera.ir.diag.UnsupportedOpException;
+import dev.tessera.ir.intops.IntLayerNorm;
+import dev.tessera.ir.intops.IntSqrt;
 import dev.tessera.ir.op.Op;
 import dev.tessera.ir.op.SoftmaxMode;
 import dev.tessera.ir.op.TableSpec;
@@ -13,6 +15,11 @@ final class OpCost {
   /** Default table when a float graph is estimated: 1024 entries of 18 bits, as in docs/fixed-point.md. */
   private static final int DEFAULT_TABLE_SIZE = 1024;
   private static final int DEFAULT_TABLE_WIDTH = 18;
+  /** Register stages of the Verilog backend's i-exp (4 for the kernel, the product by A, Q_Ty) and i-GELU. */
+  private static final int RTL_IEXP_LATENCY = 6;
+  private static final int RTL_IGELU_LATENCY = 5;
+  /** Adder levels between registers in the Verilog backend's integer-op row sums. */
+  private static final int RTL_SUM_LEVELS = 3;
 
   private final Primitives p;
   private final Operands o;
@@ -219,7 +226,9 @@ final class OpCost {
    * (Fo+3 quotient bits, one subtractor of the sum's width each) and a multiplier and rounding adder per element;
    * LayerNorm = two multipliers per element for the sums, the integer square root as (Tb+1) restoring steps of
    * 2Tb-bit subtractors per row, one divider per row and a multiplier per element. A model for ranking, like the
-   * rest of the estimator.
+   * rest of the estimator. On the RTL target every element has its own pipeline (II = 1) and the latency is the
+   * Verilog backend's exactly: i-exp 6, i-GELU 5, i-softmax {@code Fo + 12 + t}, LayerNorm
+   * {@link #rtlLayerNormLatency}, with t the register stages of a row sum ({@link #sumStages}).
    */
   private LinearCost.Result integerOp(Node n, Op op, FixedType ty, long par, long pos) {
     int wx = o.width(n, n.input(0));
@@ -228,12 +237,18 @@ final class OpCost {
       Cost c = p.multiplier(wx, k + 2).plus(p.multiplier(k + 1, k + 1))
           .plus(Cost.luts((double) (2 * k + 2) * Primitives.ceilLog2(2L * k + 2)))
           .plus(p.multiplier(k + 1, 2 * k + 2)).plus(p.adders(3, 2 * k + 2));
+      if (!p.hls()) {
+        return new LinearCost.Result(c.times(par * pos), RTL_IEXP_LATENCY, 1);
+      }
       return streamed(c.times(par), 4, pos);
     }
     if (op instanceof Op.IGelu g) {
       int k = g.k();
       Cost c = p.multiplier(k + 2, k + 2).plus(p.multiplier(k + 2, 2 * k + 3)).plus(p.multiplier(wx, k + 1))
           .plus(p.adders(3, Math.max(wx, k + 2)));
+      if (!p.hls()) {
+        return new LinearCost.Result(c.times(par * pos), RTL_IGELU_LATENCY, 1);
+      }
       return streamed(c.times(par), 4, pos);
     }
     long[] shape = o.graph().type(n.input(0)).shape().sizes(1);
@@ -249,7 +264,8 @@ final class OpCost {
       Cost perRow = p.max2(wx).times(len - 1).plus(p.adders(len - 1, we + levels))
           .plus(p.adders(s.outFrac() + 3, we + levels + 1));
       Cost c = perElement.times(len).plus(perRow).plus(Cost.ffs((double) len * ty.width())).times(rows);
-      return new LinearCost.Result(c, p.stages(2 * levels + 4) + s.outFrac() + 3, 1);
+      long latency = p.hls() ? p.stages(2 * levels + 4) + s.outFrac() + 3 : s.outFrac() + 12L + sumStages(len);
+      return new LinearCost.Result(c, latency, 1);
     }
     Op.ILayerNorm l = (Op.ILayerNorm) op;
     int axis = l.axis() < 0 ? l.axis() + shape.length : l.axis();
@@ -265,7 +281,28 @@ final class OpCost {
     Cost perRow = p.adders((long) tb + 1, 2 * tb).plus(p.adders((long) tb + 2, 2 * tb + 1))
         .plus(p.multiplier(wx + levels, wx + levels));
     Cost c = perElement.times(len).plus(perRow).plus(Cost.ffs((double) len * ty.width())).times(rows);
-    return new LinearCost.Result(c, p.stages(2 * levels + 4) + 2L * tb + 3, 1);
+    long latency = p.hls() ? p.stages(2 * levels + 4) + 2L * tb + 3 : rtlLayerNormLatency(len, l.outFrac());
+    return new LinearCost.Result(c, latency, 1);
+  }
+
+  /**
+   * Register stages of the Verilog backend's row sums over {@code n} terms (IntegerLayers.SUM_LEVELS,
+   * LayerNormLayer.TREE_LEVELS): a register every 3 adder levels, at least one.
+   */
+  private static int sumStages(long n) {
+    return Math.max(1, (Primitives.ceilLog2(n) + RTL_SUM_LEVELS - 1) / RTL_SUM_LEVELS);
+  }
+
+  /**
+   * The Verilog backend's layer-normalization latency (LayerNormLayer.latency) for rows of {@code n} values and
+   * {@code fo} output fraction bits: {@code 1 + t + 2 + 2 + 1 + (s - 1)(Tb + 2) + (Tb + 2) + 3} with
+   * t = {@link #sumStages}, {@code Tb = Fo + IntLayerNorm.magnitudeBits(n) + 3} and
+   * {@code s = IntSqrt.maxIterations(2 Tb) - 1} Newton updates.
+   */
+  private static long rtlLayerNormLatency(long n, int fo) {
+    int tb = fo + IntLayerNorm.magnitudeBits(Math.toIntExact(n)) + 3;
+    int steps = IntSqrt.maxIterations(2 * tb) - 1;
+    return 1L + sumStages(n) + 2 + 2 + 1 + (long) (steps - 1) * (tb + 2) + (tb + 2) + 3;
   }
 
   /** {@code lookups} reads of a table (the default table of docs/fixed-point.md when none is set yet). */
