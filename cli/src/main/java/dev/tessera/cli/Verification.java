@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -54,15 +55,21 @@ final class Verification {
       throw new UserException("--vectors " + vectors + " must be at least 1");
     }
     String kind = kind(dir);
+    List<BigInteger[][]> raw = null;
+    if (input != null) {
+      String name = quantized.inputs().get(0);
+      if (quantized.inputs().size() != 1) {
+        throw new UserException("--input works for single-input models; this one has "
+            + quantized.inputs().size() + " inputs");
+      }
+      raw = HlsVerifier.quantizeInputs(quantized, Map.of(name, input));
+      if (raw.isEmpty()) {
+        throw new UserException("--input holds no samples");
+      }
+    }
     if (kind.equals(ProjectDescriptor.KIND)) {
       HlsVerifier.Options opts = HlsVerifier.Options.defaults().withVectors(vectors).withSeed(seed);
-      if (input != null) {
-        String name = quantized.inputs().get(0);
-        if (quantized.inputs().size() != 1) {
-          throw new UserException("--input works for single-input models; this one has "
-              + quantized.inputs().size() + " inputs");
-        }
-        List<BigInteger[][]> raw = HlsVerifier.quantizeInputs(quantized, Map.of(name, input));
+      if (raw != null) {
         opts = opts.withInputs(raw).withVectors(raw.size());
       }
       HlsVerifier.Result r = HlsVerifier.verify(dir, quantized, opts);
@@ -73,12 +80,15 @@ final class Verification {
       out.println(r.passed() ? "verify: PASS (bit-exact)" : "verify: FAIL");
       return r.passed() ? Main.OK : Main.INTERNAL_ERROR;
     }
-    if (input != null) {
-      throw new UserException("--input is supported for HLS projects; RTL folders are verified with random"
-          + " vectors on the input grid (use --vectors and --seed)");
+    RtlVerifier.Options opts = RtlVerifier.Options.defaults().withVectors(vectors).withSeed(seed);
+    if (raw != null) {
+      List<BigInteger[]> vectorsOfPort = new ArrayList<>();
+      for (BigInteger[][] v : raw) {
+        vectorsOfPort.add(v[0]);
+      }
+      opts = opts.withInputs(vectorsOfPort);
     }
-    RtlVerifier.Result r = RtlVerifier.verify(dir, quantized,
-        RtlVerifier.Options.defaults().withVectors(vectors).withSeed(seed));
+    RtlVerifier.Result r = RtlVerifier.verify(dir, quantized, opts);
     out.println("verilator: " + r.summary());
     for (String e : r.examples()) {
       out.println("  mismatch: " + e);

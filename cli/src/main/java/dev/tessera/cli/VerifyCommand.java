@@ -28,8 +28,8 @@ final class VerifyCommand implements Callable<Integer> {
       description = "Number of random vectors on the input type's grid (default ${DEFAULT-VALUE}).")
   private int vectors;
 
-  @Option(names = "--input", paramLabel = "X", description = "Use these samples (.npy, .csv, .dat) instead of random"
-      + " vectors (HLS projects).")
+  @Option(names = "--input", paramLabel = "X", description = "Use these samples (.npy, .csv, .dat), quantized to the"
+      + " input type, instead of random vectors (HLS projects and RTL folders).")
   private Path input;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the random vectors.")

@@ -10,6 +10,7 @@ import dev.tessera.sim.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -110,6 +111,20 @@ class BuildVerifyReportTest {
         "--precision", "fixed<8,3,RND_CONV,SAT>", "--verify", "100").assertOk();
     assertTrue(r.out().contains("100 vectors, 0 mismatches"), r.out());
     assertTrue(r.out().contains("verify: PASS"), r.out());
+    // given samples instead of random vectors: all 25 rows are streamed, whatever --vectors says
+    StringBuilder csv = new StringBuilder();
+    Random rnd = new Random(5);
+    for (int row = 0; row < 25; row++) {
+      for (int col = 0; col < 10; col++) {
+        csv.append(col == 0 ? "" : ",").append(rnd.nextGaussian() * 3);
+      }
+      csv.append('\n');
+    }
+    Path samples = tmp.resolve("samples.csv");
+    Files.writeString(samples, csv);
+    Cli.Result given = Cli.run("verify", out.toString(), "--input", samples.toString(), "--vectors", "7")
+        .assertOk();
+    assertTrue(given.out().contains("25 vectors, 0 mismatches"), given.out());
     Path json = tmp.resolve("y.json");
     Cli.run("report", out.toString(), "--synth", "--no-per-layer", "--json", json.toString()).assertOk();
     JsonNode total = new ObjectMapper().readTree(json.toFile()).get("total");

@@ -41,33 +41,41 @@ public final class RtlVerifier {
    * @param stallPercent chance per cycle of output back-pressure
    * @param jobs parallel compile jobs
    * @param keepWorkDir keep the build folder
+   * @param inputs raw input vectors to stream instead of random ones (null: random on the input grid)
    */
-  public record Options(int vectors, long seed, int gapPercent, int stallPercent, int jobs, boolean keepWorkDir) {
+  public record Options(int vectors, long seed, int gapPercent, int stallPercent, int jobs, boolean keepWorkDir,
+      List<BigInteger[]> inputs) {
     public Options {
       if (vectors < 1) {
         throw new IllegalArgumentException("number of vectors " + vectors + " must be at least 1");
       }
+      inputs = inputs == null ? null : List.copyOf(inputs);
     }
 
     /** 1000 vectors, seed 1, 20 % gaps, 30 % stalls, 2 jobs. */
     public static Options defaults() {
-      return new Options(1000, 1L, 20, 30, 2, false);
+      return new Options(1000, 1L, 20, 30, 2, false, null);
     }
 
     public Options withVectors(int n) {
-      return new Options(n, seed, gapPercent, stallPercent, jobs, keepWorkDir);
+      return new Options(n, seed, gapPercent, stallPercent, jobs, keepWorkDir, inputs);
     }
 
     public Options withSeed(long s) {
-      return new Options(vectors, s, gapPercent, stallPercent, jobs, keepWorkDir);
+      return new Options(vectors, s, gapPercent, stallPercent, jobs, keepWorkDir, inputs);
     }
 
     public Options withStalls(int gap, int stall) {
-      return new Options(vectors, seed, gap, stall, jobs, keepWorkDir);
+      return new Options(vectors, seed, gap, stall, jobs, keepWorkDir, inputs);
     }
 
     public Options withKeepWorkDir(boolean k) {
-      return new Options(vectors, seed, gapPercent, stallPercent, jobs, k);
+      return new Options(vectors, seed, gapPercent, stallPercent, jobs, k, inputs);
+    }
+
+    /** Streams these raw vectors (one array of input elements each, in the input port's order); sets the count. */
+    public Options withInputs(List<BigInteger[]> raw) {
+      return new Options(raw.size(), seed, gapPercent, stallPercent, jobs, keepWorkDir, raw);
     }
   }
 
@@ -138,7 +146,8 @@ public final class RtlVerifier {
       Files.writeString(harness, AxisHarness.cpp(p.top(), p.input().tdataWidth(), p.output().tdataWidth()),
           StandardCharsets.UTF_8);
       Verilator.Build build = Verilator.build(files, p.top(), harness, work.resolve("build"), opts.jobs());
-      List<BigInteger[]> raws = randomInputs(p.input(), opts.vectors(), opts.seed());
+      List<BigInteger[]> raws = opts.inputs() != null ? checked(opts.inputs(), p.input())
+          : randomInputs(p.input(), opts.vectors(), opts.seed());
       List<BigInteger> packed = new ArrayList<>();
       for (BigInteger[] v : raws) {
         packed.add(pack(v, p.input().elementWidth()));
@@ -182,6 +191,24 @@ public final class RtlVerifier {
         deleteTree(work);
       }
     }
+  }
+
+  /** The given vectors, each with the port's element count and every value in its type's raw range. */
+  private static List<BigInteger[]> checked(List<BigInteger[]> raws, RtlProject.Port in) {
+    FixedType t = in.fixedType();
+    for (int v = 0; v < raws.size(); v++) {
+      BigInteger[] a = raws.get(v);
+      if (a.length != in.elements()) {
+        throw new TesseraException("input vector " + v + " has " + a.length + " elements, the rtl input port "
+            + in.elements());
+      }
+      for (BigInteger x : a) {
+        if (x.compareTo(t.minRaw()) < 0 || x.compareTo(t.maxRaw()) > 0) {
+          throw new TesseraException("input vector " + v + " holds raw " + x + ", outside " + t);
+        }
+      }
+    }
+    return raws;
   }
 
   /** Random raw values, uniform over the input type's range. */
