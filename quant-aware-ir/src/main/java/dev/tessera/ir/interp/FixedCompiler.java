@@ -185,26 +185,10 @@ final class FixedCompiler {
    * inputs; y = Q_Ty(x s + t).
    */
   private static FixedStep batchNorm(Node n, Graph g, Op.BatchNorm bn, FixedType tx, FixedType ty, boolean big) {
-    Tensor gamma = constant(n, g, 1, "scale");
-    Tensor beta = constant(n, g, 2, "bias");
-    Tensor mean = constant(n, g, 3, "mean");
-    Tensor var = constant(n, g, 4, "variance");
-    int c = gamma.size();
-    if (beta.size() != c || mean.size() != c || var.size() != c) {
-      throw new IllegalArgumentException("scale, bias, mean and variance must have the same length, got " + c + ", "
-          + beta.size() + ", " + mean.size() + ", " + var.size());
-    }
-    FixedType ts = (FixedType) gamma.type();
-    FixedType tt = (FixedType) beta.type();
-    long[] s = new long[c];
-    long[] t = new long[c];
-    for (int i = 0; i < c; i++) {
-      double sd = gamma.value(i) / Math.sqrt(var.value(i) + bn.epsilon());
-      double td = beta.value(i) - mean.value(i) * sd;
-      s[i] = ts.fromDouble(sd).longValueExact();
-      t[i] = tt.fromDouble(td).longValueExact();
-    }
-    return FixedElementwise.batchNorm(tx, s, ts.fractionBits(), t, tt.fractionBits(), ty, big);
+    FixedConstants.ScaleShift k = FixedConstants.batchNorm(constant(n, g, 1, "scale"), constant(n, g, 2, "bias"),
+        constant(n, g, 3, "mean"), constant(n, g, 4, "variance"), bn.epsilon());
+    return FixedElementwise.batchNorm(tx, k.scale(), k.scaleType().fractionBits(), k.shift(),
+        k.shiftType().fractionBits(), ty, big);
   }
 
   private static Tensor constant(Node n, Graph g, int i, String what) {

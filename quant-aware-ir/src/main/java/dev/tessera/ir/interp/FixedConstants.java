@@ -3,11 +3,12 @@ package dev.tessera.ir.interp;
 import dev.tessera.ir.FixedType;
 import dev.tessera.ir.Overflow;
 import dev.tessera.ir.Rounding;
+import dev.tessera.ir.Tensor;
 import java.math.BigInteger;
 
 /**
  * The fixed constants of docs/fixed-point.md section 5 and the exact helpers that derive op constants from them:
- * pooling reciprocals, op parameters, Clip bounds. The backends call these to print the same integers that
+ * pooling reciprocals, op parameters, Clip bounds, BatchNorm scale and shift. The backends call these to print the same integers that
  * {@link FixedInterpreter} uses; they never recompute them.
  */
 public final class FixedConstants {
@@ -25,6 +26,37 @@ public final class FixedConstants {
   public static final FixedType RECIPROCAL_TYPE = new FixedType(false, 18, 1, Rounding.RND_CONV, Overflow.WRAP);
 
   private FixedConstants() {}
+
+  /**
+   * The per-channel scale and shift of an unfolded BatchNormalization as raw integers of the types of its scale and
+   * bias inputs.
+   */
+  public record ScaleShift(FixedType scaleType, long[] scale, FixedType shiftType, long[] shift) {}
+
+  /**
+   * {@code s = gamma / sqrt(var + eps)} and {@code t = beta - mean s}, computed in double from the (quantized)
+   * constants and quantized to the types of {@code gamma} and {@code beta} (docs/fixed-point.md, BatchNorm).
+   *
+   * @throws IllegalArgumentException when the four vectors differ in length
+   */
+  public static ScaleShift batchNorm(Tensor gamma, Tensor beta, Tensor mean, Tensor var, double epsilon) {
+    int c = gamma.size();
+    if (beta.size() != c || mean.size() != c || var.size() != c) {
+      throw new IllegalArgumentException("scale, bias, mean and variance must have the same length, got " + c + ", "
+          + beta.size() + ", " + mean.size() + ", " + var.size());
+    }
+    FixedType ts = (FixedType) gamma.type();
+    FixedType tt = (FixedType) beta.type();
+    long[] s = new long[c];
+    long[] t = new long[c];
+    for (int i = 0; i < c; i++) {
+      double sd = gamma.value(i) / Math.sqrt(var.value(i) + epsilon);
+      double td = beta.value(i) - mean.value(i) * sd;
+      s[i] = ts.fromDouble(sd).longValueExact();
+      t[i] = tt.fromDouble(td).longValueExact();
+    }
+    return new ScaleShift(ts, s, tt, t);
+  }
 
   /**
    * The raw value of {@code Q_ufixed<18,1,RND_CONV>(1/n)}, the reciprocal an average pool multiplies its window sum

@@ -30,7 +30,9 @@ final class FloatIntegerOps {
     throw FloatOps.unsupported(n, "not an integer-only op: " + op.kind());
   }
 
-  private static NdArray normalize(NdArray a, int axisAttr, double eps) {
+  /** {@code (x - mean) / sqrt(var + eps)} over the axes from {@code axisAttr} on; LayerNormalization before its
+   * scale and bias. */
+  static NdArray normalize(NdArray a, int axisAttr, double eps) {
     long[] xs = a.shape();
     int axis = axisAttr < 0 ? axisAttr + xs.length : axisAttr;
     Kernels.checkAxis(axis, xs.length);

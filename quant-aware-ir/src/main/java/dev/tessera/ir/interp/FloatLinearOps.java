@@ -299,23 +299,12 @@ final class FloatLinearOps {
       int[] bi = in.length > 2 && in[2] != null ? Kernels.broadcastIndex(in[2].shape(), norm) : null;
       double[] scale = in[1].data();
       double[] bias = bi == null ? null : in[2].data();
-      double[] x = in[0].data();
-      double[] y = new double[x.length];
+      double[] z = FloatIntegerOps.normalize(in[0], axisAttr, eps).data();
+      double[] y = new double[z.length];
       for (int o = 0; o < outer; o++) {
         int base = o * inner;
-        double sum = 0;
         for (int i = 0; i < inner; i++) {
-          sum += x[base + i];
-        }
-        double mean = sum / inner;
-        double sq = 0;
-        for (int i = 0; i < inner; i++) {
-          double d = x[base + i] - mean;
-          sq += d * d;
-        }
-        double inv = 1 / Math.sqrt(sq / inner + eps);
-        for (int i = 0; i < inner; i++) {
-          double v = (x[base + i] - mean) * inv * scale[si[i]];
+          double v = z[base + i] * scale[si[i]];
           y[base + i] = bias == null ? v : v + bias[bi[i]];
         }
       }

@@ -1,12 +1,12 @@
 package dev.tessera.sim.hls;
 
-import dev.tessera.backend.hls.GraphFingerprint;
 import dev.tessera.backend.hls.ProjectDescriptor;
 import dev.tessera.backend.hls.ProjectDescriptor.PortDescriptor;
 import dev.tessera.backend.hls.RawVectors;
 import dev.tessera.backend.hls.ReferenceOutputs;
 import dev.tessera.ir.FixedType;
 import dev.tessera.ir.Graph;
+import dev.tessera.ir.GraphFingerprint;
 import dev.tessera.ir.diag.TesseraException;
 import dev.tessera.ir.interp.FixedArray;
 import dev.tessera.ir.interp.FixedInterpreter;

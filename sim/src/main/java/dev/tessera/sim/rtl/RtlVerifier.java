@@ -1,9 +1,9 @@
 package dev.tessera.sim.rtl;
 
-import dev.tessera.backend.verilog.RtlFingerprint;
 import dev.tessera.backend.verilog.RtlProject;
 import dev.tessera.ir.FixedType;
 import dev.tessera.ir.Graph;
+import dev.tessera.ir.GraphFingerprint;
 import dev.tessera.ir.Shape;
 import dev.tessera.ir.diag.TesseraException;
 import dev.tessera.ir.interp.FixedArray;
@@ -129,7 +129,7 @@ public final class RtlVerifier {
   /** Verifies the RTL in {@code dir}, generated from {@code quantizedGraph}. */
   public static Result verify(Path dir, Graph quantizedGraph, Options opts) throws IOException {
     RtlProject p = RtlProject.read(dir);
-    String fp = RtlFingerprint.of(quantizedGraph);
+    String fp = GraphFingerprint.of(quantizedGraph);
     if (!fp.equals(p.graphFingerprint())) {
       throw new TesseraException("rtl folder '" + dir + "' was generated from another graph than the one given"
           + " (fingerprint " + p.graphFingerprint().substring(0, 12) + ", given " + fp.substring(0, 12)

@@ -171,7 +171,13 @@ final class ComputeEmitter {
     if (xs.length < 2) {
       throw new NodeException(n.name(), n.source(), "input " + Shape.toString(xs) + " has no channel axis 1");
     }
-    BatchNormConstants k = BatchNormConstants.of(b.graph, n, bn);
+    FixedConstants.ScaleShift k;
+    try {
+      k = FixedConstants.batchNorm(LayerEmitter.constant(b, n, 1, "scale"), LayerEmitter.constant(b, n, 2, "bias"),
+          LayerEmitter.constant(b, n, 3, "mean"), LayerEmitter.constant(b, n, 4, "variance"), bn.epsilon());
+    } catch (IllegalArgumentException e) {
+      throw new NodeException(n.name(), n.source(), e.getMessage());
+    }
     if (k.scale().length != xs[1]) {
       throw new NodeException(n.name(), n.source(), "has " + k.scale().length + " channels but the input is "
           + Shape.toString(xs));

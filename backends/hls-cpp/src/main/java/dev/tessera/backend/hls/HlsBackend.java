@@ -2,6 +2,7 @@ package dev.tessera.backend.hls;
 
 import dev.tessera.ir.FixedType;
 import dev.tessera.ir.Graph;
+import dev.tessera.ir.GraphFingerprint;
 import dev.tessera.ir.Node;
 import dev.tessera.ir.diag.TesseraException;
 import java.io.IOException;

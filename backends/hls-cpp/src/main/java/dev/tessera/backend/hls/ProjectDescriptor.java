@@ -23,7 +23,7 @@ import java.util.Map;
  * @param top top-level C++ function
  * @param part FPGA part
  * @param clockNs clock period in ns
- * @param graphFingerprint {@link GraphFingerprint} of the quantized graph
+ * @param graphFingerprint {@link dev.tessera.ir.GraphFingerprint} of the quantized graph
  * @param inputs input ports in order
  * @param outputs output ports in order
  * @param provenance facts given by the caller (model path, config, precision)

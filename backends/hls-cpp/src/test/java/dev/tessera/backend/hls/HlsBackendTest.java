@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tessera.ir.DType;
 import dev.tessera.ir.FixedType;
 import dev.tessera.ir.Graph;
+import dev.tessera.ir.GraphFingerprint;
 import dev.tessera.ir.Node;
 import dev.tessera.ir.Overflow;
 import dev.tessera.ir.Rounding;

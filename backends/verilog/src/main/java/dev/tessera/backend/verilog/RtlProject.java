@@ -28,7 +28,7 @@ import java.util.Map;
  * @param latency cycles from an input handshake to the output valid, no stall
  * @param coreLatency cycles through the pipeline core
  * @param credits output FIFO entries of the stream adapter
- * @param graphFingerprint {@link RtlFingerprint} of the quantized graph
+ * @param graphFingerprint {@link dev.tessera.ir.GraphFingerprint} of the quantized graph
  * @param argmax whether the output is the index of the first maximum of the model output
  * @param input input packing
  * @param output output packing

@@ -3,6 +3,7 @@ package dev.tessera.backend.verilog;
 import dev.tessera.backend.verilog.rtl.RtlModule;
 import dev.tessera.ir.FixedType;
 import dev.tessera.ir.Graph;
+import dev.tessera.ir.GraphFingerprint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -134,7 +135,7 @@ public final class VerilogBackend {
     RtlProject.Port out = port(d.argmax() ? d.outputName() + ":argmax" : d.outputName(), d.output(), mBits);
     RtlProject project = new RtlProject(RtlProject.KIND, RtlProject.FORMAT_VERSION, GENERATOR, g.name(), opts.top(),
         core, opts.part(), opts.clockMhz(), mult, opts.levelsPerStage(), latency, coreLatency, 1 << creditLog2,
-        RtlFingerprint.of(g), d.argmax(), in, out, sources, layerInfo, provenance);
+        GraphFingerprint.of(g), d.argmax(), in, out, sources, layerInfo, provenance);
     Map<String, Object> rv = new HashMap<>(vv);
     rv.put("H", "#");
     rv.put("model", g.name());

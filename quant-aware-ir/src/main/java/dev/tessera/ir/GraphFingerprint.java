@@ -1,8 +1,5 @@
-package dev.tessera.backend.hls;
+package dev.tessera.ir;
 
-import dev.tessera.ir.Graph;
-import dev.tessera.ir.Node;
-import dev.tessera.ir.Tensor;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * A SHA-256 fingerprint of a quantized graph: inputs, outputs, every node with its op attributes, every tensor type
- * and every constant's raw values. Two graphs with the same fingerprint generate the same C++.
+ * and every constant's raw values. Two graphs with the same fingerprint generate the same C++ and the same RTL; the
+ * backends record it so that verification refuses a folder built from another graph.
  */
 public final class GraphFingerprint {
 
